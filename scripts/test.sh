@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Everything CI checks, in order: dependencies, formatting, a release build with warnings as
+# errors and all its tests, then an ASan+UBSan build and all its tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+source scripts/common.sh
+start=$(date +%s)
+
+echo "== clang-format"
+bash scripts/check-format.sh
+
+echo "== release build, warnings are errors"
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLINVID_WERROR=ON >/dev/null
+cmake --build build/release -j "$JOBS"
+ctest --test-dir build/release --output-on-failure -j 2 --timeout 600
+
+echo "== ASan+UBSan build"
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCLINVID_SANITIZE=ON \
+  -DCLINVID_WERROR=ON >/dev/null
+cmake --build build/asan -j "$JOBS"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+ctest --test-dir build/asan --output-on-failure -j 2 --timeout 900
+
+echo "== all checks passed in $(( $(date +%s) - start )) s"
