@@ -6,9 +6,13 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-format
+  # fuzzers (libFuzzer ships with clang's runtime)
+  clang libclang-rt-14-dev
   # core libraries
   libexpected-dev libfmt-dev nlohmann-json3-dev libcli11-dev libeigen3-dev
   libsodium-dev libsqlite3-dev libpng-dev
+  # computer vision: ColorChecker detection (mcc), optical flow for point tracking
+  libopencv-dev libopencv-contrib-dev
   # tests
   libgtest-dev libgmock-dev
   # Vulkan: loader, headers, glslc, lavapipe, vulkaninfo

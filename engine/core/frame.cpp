@@ -70,10 +70,9 @@ Status validate(const ConstFrameView& view) {
     }
     const PlaneExtent extent = plane_extent(view.format, view.width, view.height, p);
     if (view.strides[i] < extent.row_bytes) {
-      return fail(Errc::invalid_argument,
-                  "frame plane " + std::to_string(p) + " stride " +
-                      std::to_string(view.strides[i]) + " < row size " +
-                      std::to_string(extent.row_bytes));
+      return fail(Errc::invalid_argument, "frame plane " + std::to_string(p) + " stride " +
+                                              std::to_string(view.strides[i]) + " < row size " +
+                                              std::to_string(extent.row_bytes));
     }
   }
   return {};

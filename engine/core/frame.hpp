@@ -52,7 +52,9 @@ struct FrameView {
     return {format, width, height, {planes[0], planes[1], planes[2]}, strides};
   }
   // A writable view may be passed wherever a read-only one is expected.
-  operator ConstFrameView() const noexcept { return as_const(); }  // NOLINT(google-explicit-constructor)
+  operator ConstFrameView() const noexcept {
+    return as_const();
+  }  // NOLINT(google-explicit-constructor)
 };
 
 // Checks that a view is usable: known format, non-zero size, planes present, strides wide

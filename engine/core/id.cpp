@@ -29,7 +29,9 @@ void random_bytes(std::span<std::byte> out) {
   randombytes_buf(out.data(), out.size());
 }
 
-void random_bytes(std::span<std::uint8_t> out) { random_bytes(std::as_writable_bytes(out)); }
+void random_bytes(std::span<std::uint8_t> out) {
+  random_bytes(std::as_writable_bytes(out));
+}
 
 Uuid Uuid::random() {
   Uuid id;

@@ -12,8 +12,8 @@
 namespace clinvid {
 
 namespace detail {
-std::string json_type_error(std::string_view where, std::string_view key,
-                            std::string_view expected, const Json& got) {
+std::string json_type_error(std::string_view where, std::string_view key, std::string_view expected,
+                            const Json& got) {
   return "at " + std::string(where) + "/" + std::string(key) + ": expected " +
          std::string(expected) + ", got " + got.type_name();
 }
@@ -23,8 +23,8 @@ Result<Json> parse_json(std::string_view text) {
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    return fail(Errc::corrupt, "json parse error at byte " + std::to_string(e.byte) + ": " +
-                                   e.what());
+    return fail(Errc::corrupt,
+                "json parse error at byte " + std::to_string(e.byte) + ": " + e.what());
   }
 }
 
@@ -68,8 +68,12 @@ Status write_json_file_atomic(const std::filesystem::path& path, const Json& val
   return {};
 }
 
-Json to_json(const Rational& r) { return r.to_string(); }
-Json to_json(const Time& t) { return t.to_string(); }
+Json to_json(const Rational& r) {
+  return r.to_string();
+}
+Json to_json(const Time& t) {
+  return t.to_string();
+}
 
 Result<Rational> rational_from_json(const Json& value, std::string_view where) {
   if (!value.is_string()) {

@@ -41,33 +41,45 @@ template <class T>
 [[nodiscard]] Result<Time> time_from_json(const Json& value, std::string_view where);
 
 namespace detail {
-std::string json_type_error(std::string_view where, std::string_view key,
-                            std::string_view expected, const Json& got);
+std::string json_type_error(std::string_view where, std::string_view key, std::string_view expected,
+                            const Json& got);
 template <class T>
 constexpr std::string_view json_type_name() {
-  if constexpr (std::is_same_v<T, bool>) return "boolean";
-  else if constexpr (std::is_integral_v<T>) return "integer";
-  else if constexpr (std::is_floating_point_v<T>) return "number";
-  else if constexpr (std::is_same_v<T, std::string>) return "string";
-  else if constexpr (std::is_same_v<T, Json>) return "value";
-  else return "value of the right shape";
+  if constexpr (std::is_same_v<T, bool>)
+    return "boolean";
+  else if constexpr (std::is_integral_v<T>)
+    return "integer";
+  else if constexpr (std::is_floating_point_v<T>)
+    return "number";
+  else if constexpr (std::is_same_v<T, std::string>)
+    return "string";
+  else if constexpr (std::is_same_v<T, Json>)
+    return "value";
+  else
+    return "value of the right shape";
 }
 template <class T>
 bool json_is(const Json& v) {
-  if constexpr (std::is_same_v<T, bool>) return v.is_boolean();
-  else if constexpr (std::is_unsigned_v<T>) return v.is_number_unsigned();
-  else if constexpr (std::is_integral_v<T>) return v.is_number_integer();
-  else if constexpr (std::is_floating_point_v<T>) return v.is_number();
-  else if constexpr (std::is_same_v<T, std::string>) return v.is_string();
-  else return true;
+  if constexpr (std::is_same_v<T, bool>)
+    return v.is_boolean();
+  else if constexpr (std::is_unsigned_v<T>)
+    return v.is_number_unsigned();
+  else if constexpr (std::is_integral_v<T>)
+    return v.is_number_integer();
+  else if constexpr (std::is_floating_point_v<T>)
+    return v.is_number();
+  else if constexpr (std::is_same_v<T, std::string>)
+    return v.is_string();
+  else
+    return true;
 }
 }  // namespace detail
 
 template <class T>
 Result<T> json_get(const Json& object, std::string_view key, std::string_view where) {
   if (!object.is_object()) {
-    return fail(Errc::corrupt, "at " + std::string(where.empty() ? "/" : where) +
-                                   ": expected an object");
+    return fail(Errc::corrupt,
+                "at " + std::string(where.empty() ? "/" : where) + ": expected an object");
   }
   const auto it = object.find(key);
   if (it == object.end()) {
@@ -81,8 +93,8 @@ Result<T> json_get(const Json& object, std::string_view key, std::string_view wh
   try {
     return it->template get<T>();
   } catch (const nlohmann::json::exception& e) {
-    return fail(Errc::corrupt, "at " + std::string(where) + "/" + std::string(key) + ": " +
-                                   e.what());
+    return fail(Errc::corrupt,
+                "at " + std::string(where) + "/" + std::string(key) + ": " + e.what());
   }
 }
 

@@ -35,8 +35,12 @@ std::string_view level_name(LogLevel level) {
 
 }  // namespace
 
-void set_log_level(LogLevel level) noexcept { level_storage().store(level); }
-LogLevel log_level() noexcept { return level_storage().load(); }
+void set_log_level(LogLevel level) noexcept {
+  level_storage().store(level);
+}
+LogLevel log_level() noexcept {
+  return level_storage().load();
+}
 
 bool log_enabled(LogLevel level) noexcept {
   return level != LogLevel::invalid && static_cast<int>(level) <= static_cast<int>(log_level());

@@ -27,9 +27,15 @@ fs::path xdg(const char* variable, const fs::path& fallback) {
 
 }  // namespace
 
-fs::path data_home() { return xdg("XDG_DATA_HOME", home() / ".local" / "share"); }
-fs::path config_home() { return xdg("XDG_CONFIG_HOME", home() / ".config"); }
-fs::path cache_home() { return xdg("XDG_CACHE_HOME", home() / ".cache"); }
+fs::path data_home() {
+  return xdg("XDG_DATA_HOME", home() / ".local" / "share");
+}
+fs::path config_home() {
+  return xdg("XDG_CONFIG_HOME", home() / ".config");
+}
+fs::path cache_home() {
+  return xdg("XDG_CACHE_HOME", home() / ".cache");
+}
 
 fs::path runtime_dir() {
   return xdg("XDG_RUNTIME_DIR",
@@ -41,13 +47,16 @@ fs::path default_archive() {
   return data_home() / "clinvid" / "archive";
 }
 
-fs::path config_dir() { return config_home() / "clinvid"; }
+fs::path config_dir() {
+  return config_home() / "clinvid";
+}
 
 Status ensure_directory(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return fail(ec == std::errc::no_space_on_device ? Errc::no_space : Errc::io,
-                      "create " + dir.string() + ": " + ec.message());
+  if (ec)
+    return fail(ec == std::errc::no_space_on_device ? Errc::no_space : Errc::io,
+                "create " + dir.string() + ": " + ec.message());
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   if (ec) return fail(Errc::io, "chmod 0700 " + dir.string() + ": " + ec.message());
   return {};

@@ -10,7 +10,9 @@ __extension__ typedef __int128 i128;  // GCC and Clang; exact 64x64 products
 constexpr i128 kMax = std::numeric_limits<std::int64_t>::max();
 constexpr i128 kMin = std::numeric_limits<std::int64_t>::min();
 
-i128 abs128(i128 v) { return v < 0 ? -v : v; }
+i128 abs128(i128 v) {
+  return v < 0 ? -v : v;
+}
 
 i128 gcd128(i128 a, i128 b) {
   a = abs128(a);
@@ -23,7 +25,9 @@ i128 gcd128(i128 a, i128 b) {
   return a;
 }
 
-bool fits(i128 v) { return v >= kMin && v <= kMax; }
+bool fits(i128 v) {
+  return v >= kMin && v <= kMax;
+}
 
 // n / d with d > 0, rounded as asked. Fails when `exact` and the division leaves a remainder.
 Result<i128> divide(i128 n, i128 d, Rounding rounding) {
@@ -46,10 +50,8 @@ Result<i128> divide(i128 n, i128 d, Rounding rounding) {
     case Rounding::nearest_even:
       if (twice > d || (twice == d && (q % 2) != 0)) q += sign;
       break;
-    case Rounding::exact:
-      return fail(Errc::out_of_range, "rescale is not exact");
-    case Rounding::invalid:
-      return fail(Errc::invalid_argument, "rounding mode not set");
+    case Rounding::exact: return fail(Errc::out_of_range, "rescale is not exact");
+    case Rounding::invalid: return fail(Errc::invalid_argument, "rounding mode not set");
   }
   return q;
 }
@@ -102,13 +104,15 @@ Result<Rational> Rational::parse(std::string_view text) {
     return ec == std::errc() && ptr == s.data() + s.size() && !s.empty();
   };
   if (!parse_part(num_text, num) || !parse_part(den_text, den)) {
-    return fail(Errc::invalid_argument, "rational: expected N or N/D, got '" +
-                                            std::string(text) + "'");
+    return fail(Errc::invalid_argument,
+                "rational: expected N or N/D, got '" + std::string(text) + "'");
   }
   return make(num, den);
 }
 
-Rational Rational::inverse() const noexcept { return Rational(den_, num_); }
+Rational Rational::inverse() const noexcept {
+  return Rational(den_, num_);
+}
 
 std::string Rational::to_string() const {
   return std::to_string(num_) + "/" + std::to_string(den_);
@@ -122,7 +126,9 @@ std::strong_ordering operator<=>(const Rational& a, const Rational& b) noexcept 
   return static_cast<i128>(a.num_) * b.den_ <=> static_cast<i128>(b.num_) * a.den_;
 }
 
-Time Time::nanoseconds(std::int64_t ns) { return {ns, kNanosecondTimebase}; }
+Time Time::nanoseconds(std::int64_t ns) {
+  return {ns, kNanosecondTimebase};
+}
 
 Result<Time> Time::rescale(Rational timebase, Rounding rounding) const {
   // value × (a.num/a.den) / (b.num/b.den) = value × (a.num·b.den) / (a.den·b.num)
@@ -179,8 +185,12 @@ Result<Time> combine(const Time& a, const Time& b, int sign) {
 
 }  // namespace
 
-Result<Time> add(const Time& a, const Time& b) { return combine(a, b, +1); }
-Result<Time> subtract(const Time& a, const Time& b) { return combine(a, b, -1); }
+Result<Time> add(const Time& a, const Time& b) {
+  return combine(a, b, +1);
+}
+Result<Time> subtract(const Time& a, const Time& b) {
+  return combine(a, b, -1);
+}
 
 std::strong_ordering operator<=>(const Time& a, const Time& b) noexcept {
   // Compare (va·an)/ad with (vb·bn)/bd: numerators fit in 127 bits, denominators in 63.

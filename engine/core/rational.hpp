@@ -27,7 +27,7 @@ class Rational {
   [[nodiscard]] constexpr std::int64_t num() const noexcept { return num_; }
   [[nodiscard]] constexpr std::int64_t den() const noexcept { return den_; }
   [[nodiscard]] Rational inverse() const noexcept;
-  [[nodiscard]] std::string to_string() const;  // "num/den"
+  [[nodiscard]] std::string to_string() const;      // "num/den"
   [[nodiscard]] double to_double() const noexcept;  // display only
 
   friend std::strong_ordering operator<=>(const Rational& a, const Rational& b) noexcept;
@@ -70,7 +70,7 @@ class Time {
   // This duration scaled by `factor` (a speed change), rounded in this timebase.
   [[nodiscard]] Result<Time> scaled(Rational factor, Rounding rounding) const;
 
-  [[nodiscard]] std::string to_string() const;  // "value*num/den"
+  [[nodiscard]] std::string to_string() const;    // "value*num/den"
   [[nodiscard]] double seconds() const noexcept;  // display only
 
   // Exact sum/difference, in the coarsest timebase both operands divide.

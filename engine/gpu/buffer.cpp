@@ -4,8 +4,8 @@
 
 namespace clinvid::gpu {
 
-Result<Buffer> Buffer::create(Context& context, VkDeviceSize size_bytes,
-                              VkBufferUsageFlags usage, MemoryUse use, const char* debug_name) {
+Result<Buffer> Buffer::create(Context& context, VkDeviceSize size_bytes, VkBufferUsageFlags usage,
+                              MemoryUse use, const char* debug_name) {
   if (size_bytes == 0) return fail(Errc::invalid_argument, "buffer of zero bytes");
   const VkDevice device = context.device();
   Buffer out;
@@ -29,14 +29,12 @@ Result<Buffer> Buffer::create(Context& context, VkDeviceSize size_bytes,
       type = context.find_memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
       break;
     case MemoryUse::upload:
-      type = context.find_memory_type(
-          req.memoryTypeBits,
-          VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+      type = context.find_memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                                              VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
       break;
     case MemoryUse::readback:
-      type = context.find_memory_type(
-          req.memoryTypeBits,
-          VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+      type = context.find_memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                                              VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
       if (!type) {
         type = context.find_memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT);
       }
@@ -57,8 +55,8 @@ Result<Buffer> Buffer::create(Context& context, VkDeviceSize size_bytes,
   if (use != MemoryUse::device_local) {
     VkPhysicalDeviceMemoryProperties props{};
     vkGetPhysicalDeviceMemoryProperties(context.physical_device(), &props);
-    out.coherent_ = (props.memoryTypes[*type].propertyFlags &
-                     VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
+    out.coherent_ =
+        (props.memoryTypes[*type].propertyFlags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
     void* mapped = nullptr;
     CLINVID_VK_TRY(vkMapMemory(device, memory, 0, VK_WHOLE_SIZE, 0, &mapped));
     out.mapped_ = static_cast<std::byte*>(mapped);

@@ -52,8 +52,8 @@ Status CommandRunner::run(const std::function<void(VkCommandBuffer)>& record) {
   submit.pCommandBuffers = &command_buffer_;
   const VkFence fence = fence_.get();
   if (auto s = context_->submit(submit, fence); !s) return s;
-  CLINVID_VK_TRY(vkWaitForFences(device, 1, &fence, VK_TRUE,
-                                 std::numeric_limits<std::uint64_t>::max()));
+  CLINVID_VK_TRY(
+      vkWaitForFences(device, 1, &fence, VK_TRUE, std::numeric_limits<std::uint64_t>::max()));
   CLINVID_VK_TRY(vkResetFences(device, 1, &fence));
   return {};
 }

@@ -6,8 +6,7 @@
 
 namespace clinvid::gpu {
 
-Result<ComputePipeline> ComputePipeline::create(Context& context,
-                                                const ComputePipelineDesc& desc) {
+Result<ComputePipeline> ComputePipeline::create(Context& context, const ComputePipelineDesc& desc) {
   if (desc.spirv.empty()) return fail(Errc::invalid_argument, "compute pipeline without SPIR-V");
   if (desc.push_constant_bytes > context.info().limits.max_push_constants_size) {
     return fail(Errc::unsupported, std::string(desc.debug_name) + ": push constants exceed limit");

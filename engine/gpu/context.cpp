@@ -19,8 +19,9 @@ bool has_layer(const char* name) {
   vkEnumerateInstanceLayerProperties(&count, nullptr);
   std::vector<VkLayerProperties> layers(count);
   vkEnumerateInstanceLayerProperties(&count, layers.data());
-  return std::any_of(layers.begin(), layers.end(),
-                     [&](const VkLayerProperties& l) { return std::strcmp(l.layerName, name) == 0; });
+  return std::any_of(layers.begin(), layers.end(), [&](const VkLayerProperties& l) {
+    return std::strcmp(l.layerName, name) == 0;
+  });
 }
 
 bool has_instance_extension(const char* name) {
@@ -185,6 +186,16 @@ std::string_view to_string(VkPhysicalDeviceType type) noexcept {
   }
 }
 
+std::string_view to_id(VkPhysicalDeviceType type) noexcept {
+  switch (type) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete_gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated_gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual_gpu";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "cpu";
+    default: return "other";
+  }
+}
+
 std::string api_version_string(std::uint32_t version) {
   return std::to_string(VK_API_VERSION_MAJOR(version)) + "." +
          std::to_string(VK_API_VERSION_MINOR(version)) + "." +
@@ -202,14 +213,14 @@ Result<DeviceChoice> choose_device(const std::vector<PhysicalDeviceInfo>& device
     const auto [ptr, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), wanted);
     const bool numeric = ec == std::errc() && ptr == spec.data() + spec.size();
     for (const auto& d : devices) {
-      const bool match = numeric ? d.index == wanted
-                                 : lower(d.name).find(lower(spec)) != std::string::npos;
+      const bool match =
+          numeric ? d.index == wanted : lower(d.name).find(lower(spec)) != std::string::npos;
       if (match && d.has_compute_queue) {
         return DeviceChoice{d.index, "selected by CLINVID_VK_DEVICE=" + spec};
       }
     }
-    return fail(Errc::not_found, "CLINVID_VK_DEVICE=" + spec +
-                                     " matches no Vulkan device with a compute queue");
+    return fail(Errc::not_found,
+                "CLINVID_VK_DEVICE=" + spec + " matches no Vulkan device with a compute queue");
   }
   const PhysicalDeviceInfo* best = nullptr;
   for (const auto& d : devices) {
@@ -220,7 +231,9 @@ Result<DeviceChoice> choose_device(const std::vector<PhysicalDeviceInfo>& device
   std::string reason;
   switch (best->type) {
     case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: reason = "first discrete GPU"; break;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: reason = "no discrete GPU; first integrated GPU"; break;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      reason = "no discrete GPU; first integrated GPU";
+      break;
     case VK_PHYSICAL_DEVICE_TYPE_CPU:
       reason = "no hardware GPU; software rasteriser (lavapipe) runs the same shaders";
       break;
@@ -283,10 +296,9 @@ Result<std::shared_ptr<Context>> Context::create(ContextOptions options) {
     found = true;
   }
   if (!found) {
-    return fail(Errc::unsupported, ctx->info_.name + " has no queue family for " +
-                                       (ctx->surface_ != VK_NULL_HANDLE
-                                            ? "compute + graphics + present"
-                                            : "compute"));
+    return fail(Errc::unsupported,
+                ctx->info_.name + " has no queue family for " +
+                    (ctx->surface_ != VK_NULL_HANDLE ? "compute + graphics + present" : "compute"));
   }
 
   const float priority = 1.0F;
@@ -345,8 +357,7 @@ Result<std::uint32_t> Context::find_memory_type(std::uint32_t type_bits,
   VkPhysicalDeviceMemoryProperties mem{};
   vkGetPhysicalDeviceMemoryProperties(physical_, &mem);
   for (std::uint32_t i = 0; i < mem.memoryTypeCount; ++i) {
-    if ((type_bits & (1U << i)) != 0 &&
-        (mem.memoryTypes[i].propertyFlags & required) == required) {
+    if ((type_bits & (1U << i)) != 0 && (mem.memoryTypes[i].propertyFlags & required) == required) {
       return i;
     }
   }

@@ -48,7 +48,8 @@ struct PhysicalDeviceInfo {
   DeviceLimits limits;
 };
 
-[[nodiscard]] std::string_view to_string(VkPhysicalDeviceType type) noexcept;
+[[nodiscard]] std::string_view to_string(VkPhysicalDeviceType type) noexcept;  // prose
+[[nodiscard]] std::string_view to_id(VkPhysicalDeviceType type) noexcept;  // "discrete_gpu", …
 [[nodiscard]] std::string api_version_string(std::uint32_t version);
 
 struct DeviceChoice {
@@ -56,9 +57,10 @@ struct DeviceChoice {
   std::string reason;  // why this one, in words, for `clinvid gpu-info` and the log
 };
 
-// Picks a device: CLINVID_VK_DEVICE (`override_spec`: an index, or a case-insensitive
-// substring of the name) wins when it matches a device with a compute queue; otherwise a
-// discrete GPU, then integrated, then virtual, then CPU (lavapipe).
+// Picks a device. When `override_spec` (CLINVID_VK_DEVICE: an index, or a case-insensitive
+// substring of the name) is set, it must match a device with a compute queue, else the result
+// is Errc::not_found: an explicit request is never silently replaced by another device.
+// Without it: a discrete GPU, then integrated, then virtual, then CPU (lavapipe).
 [[nodiscard]] Result<DeviceChoice> choose_device(const std::vector<PhysicalDeviceInfo>& devices,
                                                  const char* override_spec);
 

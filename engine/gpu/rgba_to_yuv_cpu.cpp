@@ -60,7 +60,8 @@ Status rgba_to_yuv_cpu(const ConstFrameView& src, const FrameView& dst, const Yu
 
   for (std::uint32_t y = 0; y < src.height; ++y) {
     std::uint8_t* out = dst.planes[0] + y * dst.strides[0];
-    for (std::uint32_t x = 0; x < src.width; ++x) out[x] = to_byte(apply(m, 0, off[0], pixel(src, x, y)));
+    for (std::uint32_t x = 0; x < src.width; ++x)
+      out[x] = to_byte(apply(m, 0, off[0], pixel(src, x, y)));
   }
   const std::uint32_t cw = (src.width + 1) / 2;
   const std::uint32_t ch = (src.height + 1) / 2;

@@ -23,10 +23,9 @@ namespace clinvid::gpu {
 }  // namespace clinvid::gpu
 
 // Returns the error from the enclosing function when a Vulkan call fails.
-#define CLINVID_VK_TRY(call)                                            \
-  do {                                                                  \
-    if (auto clinvid_vk_status_ = ::clinvid::gpu::vk_check((call), #call); \
-        !clinvid_vk_status_) {                                          \
-      return ::tl::unexpected(clinvid_vk_status_.error());              \
-    }                                                                   \
+#define CLINVID_VK_TRY(call)                                                                      \
+  do {                                                                                            \
+    if (auto clinvid_vk_status_ = ::clinvid::gpu::vk_check((call), #call); !clinvid_vk_status_) { \
+      return ::tl::unexpected(clinvid_vk_status_.error());                                        \
+    }                                                                                             \
   } while (false)

@@ -43,7 +43,9 @@ PackedLayout packed_layout(PixelFormat format, std::uint32_t width, std::uint32_
   return out;
 }
 
-std::uint32_t shader_format(PixelFormat format) { return format == PixelFormat::nv12 ? 1U : 2U; }
+std::uint32_t shader_format(PixelFormat format) {
+  return format == PixelFormat::nv12 ? 1U : 2U;
+}
 
 void copy_planes_in(const ConstFrameView& src, const PackedLayout& layout, std::byte* out) {
   for (int p = 0; p < plane_count(src.format); ++p) {
@@ -142,12 +144,10 @@ Status YuvConverter::ensure_capacity(VkDeviceSize in_bytes, VkDeviceSize rgba_by
       !s) {
     return s;
   }
-  if (auto s = grow(output_, out_bytes, storage | src, MemoryUse::device_local, "yuv.output");
-      !s) {
+  if (auto s = grow(output_, out_bytes, storage | src, MemoryUse::device_local, "yuv.output"); !s) {
     return s;
   }
-  return grow(readback_, std::max(rgba_bytes, out_bytes), dst, MemoryUse::readback,
-              "yuv.readback");
+  return grow(readback_, std::max(rgba_bytes, out_bytes), dst, MemoryUse::readback, "yuv.readback");
 }
 
 Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
@@ -165,8 +165,7 @@ Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
   const PackedLayout in_layout = packed_layout(src.format, width, height);
   const PackedLayout out_layout = packed_layout(dst.format, width, height);
   const PackedLayout rgba_layout = packed_layout(PixelFormat::rgba, width, height);
-  if (auto s = ensure_capacity(in_layout.size_bytes, rgba_layout.size_bytes,
-                               out_layout.size_bytes);
+  if (auto s = ensure_capacity(in_layout.size_bytes, rgba_layout.size_bytes, out_layout.size_bytes);
       !s) {
     return s;
   }
@@ -174,10 +173,10 @@ Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
 
   const bool src_yuv = is_yuv(src.format);
   const bool dst_yuv = is_yuv(dst.format);
-  const PushConstants to_rgba_pc = make_push(coeffs->to_rgb, coeffs->offset, src.format, width,
-                                             height, in_layout);
-  PushConstants to_yuv_pc = make_push(coeffs->to_yuv, coeffs->offset, dst.format, width, height,
-                                      out_layout);
+  const PushConstants to_rgba_pc =
+      make_push(coeffs->to_rgb, coeffs->offset, src.format, width, height, in_layout);
+  PushConstants to_yuv_pc =
+      make_push(coeffs->to_yuv, coeffs->offset, dst.format, width, height, out_layout);
   const VkBuffer input = src_yuv ? input_.handle() : rgba_.handle();
   const VkBuffer result = dst_yuv ? output_.handle() : rgba_.handle();
   const std::array<VkBuffer, 2> to_rgba_bindings{input_.handle(), rgba_.handle()};

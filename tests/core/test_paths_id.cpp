@@ -79,10 +79,10 @@ TEST(Uuid, RandomVersion4AndRoundTrip) {
 }
 
 TEST(Uuid, RejectsMalformedText) {
-  for (const char* bad : {"", "not-a-uuid", "123e4567-e89b-12d3-a456-42661417400",
-                          "123e4567-e89b-12d3-a456-4266141740000",
-                          "123e4567xe89b-12d3-a456-426614174000",
-                          "123e4567-e89b-12d3-a456-42661417400g"}) {
+  for (const char* bad :
+       {"", "not-a-uuid", "123e4567-e89b-12d3-a456-42661417400",
+        "123e4567-e89b-12d3-a456-4266141740000", "123e4567xe89b-12d3-a456-426614174000",
+        "123e4567-e89b-12d3-a456-42661417400g"}) {
     EXPECT_FALSE(Uuid::parse(bad)) << bad;
   }
   EXPECT_TRUE(Uuid::parse("123E4567-E89B-12D3-A456-426614174000"));

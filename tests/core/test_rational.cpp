@@ -11,7 +11,9 @@ namespace {
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
 
-Rational R(std::int64_t n, std::int64_t d) { return Rational::make(n, d).value(); }
+Rational R(std::int64_t n, std::int64_t d) {
+  return Rational::make(n, d).value();
+}
 
 TEST(Rational, ReducesAndRejectsNonPositive) {
   EXPECT_EQ(R(30, 2), R(15, 1));
@@ -114,8 +116,7 @@ TEST(Time, ScalesForSpeedChanges) {
   const Time ten_frames = Time::frames(10, R(25, 1));
   EXPECT_EQ(ten_frames.scaled(R(1, 4), Rounding::nearest).value().value(), 3);  // 2.5 -> 3
   EXPECT_EQ(ten_frames.scaled(R(4, 1), Rounding::exact).value().value(), 40);
-  EXPECT_EQ(Time(kMax, R(1, 1)).scaled(R(2, 1), Rounding::exact).error().code,
-            Errc::out_of_range);
+  EXPECT_EQ(Time(kMax, R(1, 1)).scaled(R(2, 1), Rounding::exact).error().code, Errc::out_of_range);
 }
 
 }  // namespace

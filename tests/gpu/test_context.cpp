@@ -87,9 +87,8 @@ TEST(Buffer, StagedRoundTripThroughDeviceMemory) {
     if (ts) ts->write(cmd, 0, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT);
     const VkBufferCopy region{0, 0, kSize};
     vkCmdCopyBuffer(cmd, up->handle(), dev->handle(), 1, &region);
-    buffer_barrier(cmd, dev->handle(), VK_PIPELINE_STAGE_TRANSFER_BIT,
-                   VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                   VK_ACCESS_TRANSFER_READ_BIT);
+    buffer_barrier(cmd, dev->handle(), VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                   VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
     vkCmdCopyBuffer(cmd, dev->handle(), down->handle(), 1, &region);
     if (ts) ts->write(cmd, 1, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
   }));

@@ -86,12 +86,12 @@ TEST(YuvReference, KnownValuesFromTheStandards) {
   const Case cases[] = {
       {bt709_limited, 16, 128, 128, {0, 0, 0, 255}},
       {bt709_limited, 235, 128, 128, {255, 255, 255, 255}},
-      {bt709_limited, 63, 102, 240, {255, 0, 0, 255}},   // BT.709 100% red
-      {bt709_limited, 173, 42, 26, {0, 255, 0, 255}},    // BT.709 100% green
-      {bt709_limited, 32, 240, 118, {0, 0, 255, 255}},   // BT.709 100% blue
+      {bt709_limited, 63, 102, 240, {255, 0, 0, 255}},  // BT.709 100% red
+      {bt709_limited, 173, 42, 26, {0, 255, 0, 255}},   // BT.709 100% green
+      {bt709_limited, 32, 240, 118, {0, 0, 255, 255}},  // BT.709 100% blue
       {bt601_full, 0, 128, 128, {0, 0, 0, 255}},
       {bt601_full, 255, 128, 128, {255, 255, 255, 255}},
-      {bt601_full, 76, 85, 255, {254, 0, 0, 255}},       // JFIF red (76, 85, 255.5 clamps)
+      {bt601_full, 76, 85, 255, {254, 0, 0, 255}},  // JFIF red (76, 85, 255.5 clamps)
   };
   for (const auto& c : cases) {
     Frame yuv = make_frame(PixelFormat::i420, 4, 4);
@@ -165,14 +165,14 @@ TEST_P(YuvGpu, MatchesCpuWithinOneLsbBothWays) {
   EXPECT_LE(max_difference(cpu_yuv, gpu_yuv), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    FormatsMatricesRangesSizes, YuvGpu,
-    testing::Combine(testing::Values(PixelFormat::nv12, PixelFormat::i420),
-                     testing::Values(YuvMatrix::bt601, YuvMatrix::bt709),
-                     testing::Values(YuvRange::limited, YuvRange::full),
-                     testing::Values(std::pair{385, 289}, std::pair{1, 1}, std::pair{2, 2},
-                                     std::pair{17, 9}, std::pair{640, 360},
-                                     std::pair{1920, 1080})));
+INSTANTIATE_TEST_SUITE_P(FormatsMatricesRangesSizes, YuvGpu,
+                         testing::Combine(testing::Values(PixelFormat::nv12, PixelFormat::i420),
+                                          testing::Values(YuvMatrix::bt601, YuvMatrix::bt709),
+                                          testing::Values(YuvRange::limited, YuvRange::full),
+                                          testing::Values(std::pair{385, 289}, std::pair{1, 1},
+                                                          std::pair{2, 2}, std::pair{17, 9},
+                                                          std::pair{640, 360},
+                                                          std::pair{1920, 1080})));
 
 TEST(YuvGpuRoundTrip, YuvThroughRgbaStaysClose) {
   auto conv = YuvConverter::create(Context::shared().value()).value();
@@ -180,10 +180,12 @@ TEST(YuvGpuRoundTrip, YuvThroughRgbaStaysClose) {
   Frame src = make_frame(PixelFormat::nv12, 64, 48);
   FrameView v = src.view();
   for (std::uint32_t y = 0; y < 48; ++y) {
-    for (std::uint32_t x = 0; x < 64; ++x) v.planes[0][y * v.strides[0] + x] = static_cast<std::uint8_t>(60 + x + y);
+    for (std::uint32_t x = 0; x < 64; ++x)
+      v.planes[0][y * v.strides[0] + x] = static_cast<std::uint8_t>(60 + x + y);
   }
   for (std::uint32_t y = 0; y < 24; ++y) {
-    for (std::uint32_t x = 0; x < 64; ++x) v.planes[1][y * v.strides[1] + x] = static_cast<std::uint8_t>(120 + (x % 16));
+    for (std::uint32_t x = 0; x < 64; ++x)
+      v.planes[1][y * v.strides[1] + x] = static_cast<std::uint8_t>(120 + (x % 16));
   }
   Frame dst = make_frame(PixelFormat::i420, 64, 48);
   ASSERT_TRUE(conv->convert(src.view(), dst.view(), {}));
