@@ -343,6 +343,11 @@ Status Context::install_shared(std::shared_ptr<Context> context) {
   return {};
 }
 
+void Context::release_shared() noexcept {
+  const std::lock_guard lock(shared_mutex());
+  shared_slot().reset();
+}
+
 Context::~Context() {
   if (device_ != VK_NULL_HANDLE) {
     vkDeviceWaitIdle(device_);

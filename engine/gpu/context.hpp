@@ -86,6 +86,9 @@ class Context {
   [[nodiscard]] static Result<std::shared_ptr<Context>> shared();
   // Makes `context` the one shared() returns. Fails if another is already installed.
   [[nodiscard]] static Status install_shared(std::shared_ptr<Context> context);
+  // Drops the process-wide reference, so the context is destroyed once its last user lets
+  // go (the studio calls this before destroying its window, which the surface depends on).
+  static void release_shared() noexcept;
 
   ~Context();
   Context(const Context&) = delete;

@@ -188,8 +188,9 @@ Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
     if (timestamps_) timestamps_->reset(cmd);
     const VkBufferCopy upload_region{0, 0, in_layout.size_bytes};
     vkCmdCopyBuffer(cmd, upload_.handle(), input, 1, &upload_region);
-    buffer_barrier(cmd, input, kTransfer, VK_ACCESS_TRANSFER_WRITE_BIT, kCompute,
-                   VK_ACCESS_SHADER_READ_BIT);
+    // The upload is read by the first dispatch, or (RGBA in, RGBA out) copied straight out.
+    buffer_barrier(cmd, input, kTransfer, VK_ACCESS_TRANSFER_WRITE_BIT, kCompute | kTransfer,
+                   VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT);
     if (timestamps_) timestamps_->write(cmd, 0, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT);
     if (src_yuv) {
       to_rgba_.dispatch(cmd, bytes_of(to_rgba_pc), group_count(width, kGroupSize),

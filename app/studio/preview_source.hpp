@@ -1,0 +1,134 @@
+// The studio's built-in test camera: a live GStreamer pipeline ending in an appsink that
+// hands the newest RGBA frame to the UI thread through a PreviewSlot.
+//
+//   videotestsrc is-live=true pattern=smpte
+//     ! video/x-raw,format=NV12,width=640,height=360,framerate=30/1
+//     ! clinvidcolor ! video/x-raw,format=RGBA ! appsink
+//
+// The camera sends NV12 by default, as real cameras send YUV: left free, videotestsrc would
+// offer RGBA and clinvidcolor would have no conversion to do.
+//
+// clinvidcolor runs on the process's shared Vulkan device, so the caller installs the studio's
+// gpu::Context with Context::install_shared() before start(). When the element is missing
+// (the plugin was not built, or GST_PLUGIN_PATH points elsewhere) videoconvert stands in and
+// converter() says so.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gst/app/gstappsink.h>
+#include <gst/gst.h>
+
+#include "core/result.hpp"
+#include "gst_ptr.hpp"
+
+namespace clinvid::studio {
+
+// One RGBA frame, rows tightly packed (width * 4 bytes).
+struct PreviewFrame {
+  std::vector<std::uint8_t> rgba;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  std::uint64_t sequence = 0;  // 1 for the first frame of the pipeline; 0 = no frame
+};
+
+// The latest frame of one camera. A single producer (the streaming thread) publishes; a
+// single consumer (the UI thread) takes. The mutex is held only to swap vectors, never for a
+// copy, so neither side waits on the other's work; frames the UI did not take in time are
+// replaced (dropped), which is what a preview wants.
+class PreviewSlot {
+ public:
+  // Producer. Copies `height` rows of `width` RGBA texels, `stride_bytes` apart.
+  void publish(const std::uint8_t* rgba, std::size_t stride_bytes, std::uint32_t width,
+               std::uint32_t height);
+  // Consumer. When a frame newer than `frame.sequence` exists, swaps it into `frame` and
+  // returns true; `frame`'s old storage is recycled by the producer.
+  [[nodiscard]] bool take_newer(PreviewFrame& frame);
+  // Frames published so far (any thread).
+  [[nodiscard]] std::uint64_t published() const;
+
+ private:
+  mutable std::mutex mutex_;
+  PreviewFrame latest_;          // guarded by mutex_
+  PreviewFrame spare_;           // guarded by mutex_; the producer's next buffer
+  std::uint64_t published_ = 0;  // guarded by mutex_
+};
+
+enum class TestPattern { invalid = 0, smpte, ball };
+[[nodiscard]] std::string_view to_string(TestPattern pattern) noexcept;
+[[nodiscard]] TestPattern parse_test_pattern(std::string_view name) noexcept;
+
+// The pixel format the test camera sends into the converter.
+enum class CameraFormat { invalid = 0, nv12, i420, rgba };
+[[nodiscard]] std::string_view to_string(CameraFormat format) noexcept;
+[[nodiscard]] CameraFormat parse_camera_format(std::string_view name) noexcept;
+
+enum class Converter {
+  invalid = 0,
+  clinvidcolor,  // our Vulkan element on the shared device
+  videoconvert,  // fallback: clinvidcolor was not found or refused to start
+};
+
+struct PreviewSourceOptions {
+  TestPattern pattern = TestPattern::smpte;
+  CameraFormat format = CameraFormat::nv12;
+  std::uint32_t width = 640;
+  std::uint32_t height = 360;
+  std::uint32_t frames_per_second = 30;
+};
+
+// Threading: construct, poll_bus() and destroy on the UI thread. The appsink callback runs on
+// the streaming thread and touches only the slot.
+class PreviewSource {
+ public:
+  [[nodiscard]] static Result<std::unique_ptr<PreviewSource>> start(
+      const PreviewSourceOptions& options);
+  // Stops the pipeline; when it returns the streaming thread no longer touches the slot.
+  ~PreviewSource();
+  PreviewSource(const PreviewSource&) = delete;
+  PreviewSource& operator=(const PreviewSource&) = delete;
+  PreviewSource(PreviewSource&&) = delete;
+  PreviewSource& operator=(PreviewSource&&) = delete;
+
+  [[nodiscard]] PreviewSlot& slot() noexcept { return slot_; }
+  [[nodiscard]] Converter converter() const noexcept { return converter_; }
+  [[nodiscard]] const std::string& description() const noexcept { return description_; }
+  // Why the fallback converter is in use; empty with clinvidcolor.
+  [[nodiscard]] const std::string& converter_warning() const noexcept { return warning_; }
+
+  // Drains pipeline errors and warnings without blocking. UI thread.
+  void poll_bus();
+  // The first error the pipeline reported; empty while it runs.
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  // Bus warnings, oldest first, at most a handful.
+  [[nodiscard]] const std::vector<std::string>& bus_warnings() const noexcept {
+    return bus_warnings_;
+  }
+
+ private:
+  PreviewSource() = default;
+  [[nodiscard]] Status launch(const PreviewSourceOptions& options, Converter converter);
+  void stop() noexcept;
+  static GstFlowReturn on_new_sample(GstAppSink* appsink, gpointer self) noexcept;
+
+  PreviewSlot slot_;
+  GstObjectPtr<GstElement> pipeline_;
+  GstObjectPtr<GstBus> bus_;
+  Converter converter_ = Converter::invalid;
+  std::string description_;
+  std::string warning_;
+  std::string error_;
+  std::vector<std::string> bus_warnings_;
+};
+
+// Points GStreamer at this build's plugins (CLINVID_GST_PLUGIN_DIR) unless GST_PLUGIN_PATH
+// is already set, then initialises GStreamer. Call once, before any other thread starts.
+[[nodiscard]] Status init_gstreamer();
+
+}  // namespace clinvid::studio

@@ -1,0 +1,113 @@
+// The studio's window, swapchain and frame loop.
+//
+// Threads: everything here runs on the main (UI) thread. GStreamer's streaming thread only
+// publishes into the PreviewSlot; clinvidcolor, when present, submits compute work on the
+// same device and queue through Context::submit. The loop never waits for the camera: each
+// frame takes whatever preview frame is newest and presents at the display's pace (FIFO).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <vulkan/vulkan.h>
+
+#include "core/result.hpp"
+#include "gpu/buffer.hpp"
+#include "gpu/context.hpp"
+#include "gpu/handle.hpp"
+#include "imgui_renderer.hpp"
+#include "preview_source.hpp"
+#include "preview_texture.hpp"
+#include "swapchain.hpp"
+#include "theme.hpp"
+#include "views/capture_view.hpp"
+
+struct GLFWwindow;
+
+namespace clinvid::studio {
+
+struct StudioOptions {
+  std::uint32_t window_width = 1280;
+  std::uint32_t window_height = 720;
+  TestPattern pattern = TestPattern::smpte;
+  CameraFormat camera_format = CameraFormat::nv12;
+  Theme theme = Theme::dark;
+  // When set: draw `screenshot_frames` frames showing the preview, write the window to this
+  // PNG and return. Fails if no preview frame arrives within `first_frame_timeout`.
+  std::string screenshot_path;
+  std::uint32_t screenshot_frames = 30;
+  std::chrono::milliseconds first_frame_timeout{20'000};
+};
+
+class StudioApp {
+ public:
+  // Opens the window, creates and installs the process's Vulkan context (with the window's
+  // surface), then starts the test camera. glfwInit() must have succeeded.
+  [[nodiscard]] static Result<std::unique_ptr<StudioApp>> create(const StudioOptions& options);
+  // Stops the camera, waits for the GPU and releases everything but the window: the shared
+  // Context still owns the surface (see the note in studio_app.cpp).
+  ~StudioApp();
+  StudioApp(const StudioApp&) = delete;
+  StudioApp& operator=(const StudioApp&) = delete;
+  StudioApp(StudioApp&&) = delete;
+  StudioApp& operator=(StudioApp&&) = delete;
+
+  // Runs until the window closes or the screenshot is written.
+  [[nodiscard]] Status run();
+
+ private:
+  static constexpr std::uint32_t kFramesInFlight = 2;
+
+  struct FrameSlot {
+    gpu::CommandPoolHandle pool;
+    VkCommandBuffer cmd = VK_NULL_HANDLE;  // freed with the pool
+    gpu::FenceHandle done;                 // created signalled
+    gpu::SemaphoreHandle image_acquired;
+  };
+  enum class FrameOutcome { invalid = 0, presented, skipped, screenshot_written };
+
+  explicit StudioApp(StudioOptions options) : options_(std::move(options)) {}
+  [[nodiscard]] Status create_window();
+  [[nodiscard]] Status create_context();
+  [[nodiscard]] Status create_frames();
+  [[nodiscard]] Status init_imgui();
+  [[nodiscard]] Status recreate_swapchain(VkExtent2D framebuffer);
+  [[nodiscard]] Status wait_gpu_idle();
+  [[nodiscard]] Result<FrameOutcome> draw_frame();
+  [[nodiscard]] Status record_frame(FrameSlot& frame, std::uint32_t image_index, bool capture);
+  [[nodiscard]] Status present(std::uint32_t image_index);
+  [[nodiscard]] Status write_screenshot(FrameSlot& frame);
+  [[nodiscard]] Status check_first_frame_deadline() const;
+  void draw_ui();
+
+  // Closes the window after letting go of the process-wide Context, which owns the window's
+  // surface. Declared before every GPU member, so it runs after all of them are destroyed.
+  struct WindowCloser {
+    void operator()(GLFWwindow* window) const noexcept;
+  };
+
+  StudioOptions options_;
+  std::unique_ptr<GLFWwindow, WindowCloser> window_;
+  std::shared_ptr<gpu::Context> context_;
+  VkSurfaceFormatKHR surface_format_{};
+  gpu::RenderPassHandle render_pass_;
+  std::vector<FrameSlot> frames_;
+  bool imgui_initialised_ = false;
+  std::unique_ptr<ImGuiRenderer> renderer_;
+  Swapchain swapchain_;
+  bool swapchain_dirty_ = false;
+  std::unique_ptr<PreviewTexture> texture_;
+  std::unique_ptr<PreviewSource> source_;
+  std::unique_ptr<CaptureView> capture_view_;
+  gpu::Buffer readback_;
+
+  std::uint32_t slot_ = 0;
+  std::uint32_t frames_with_preview_ = 0;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace clinvid::studio
