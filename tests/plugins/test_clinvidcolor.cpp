@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
 #include <set>
 #include <string>
 #include <tuple>
@@ -51,7 +52,7 @@ std::string string_property(GObject* object, const char* property) {
   return value != nullptr ? value : "<null>";
 }
 
-// Pushes one frame of `in_info` through a fresh harness and returns the RGBA/YUV output.
+// (Re)negotiates `h` to `in_info` -> `out_info`, pushes `input` and returns the output frame.
 BufferPtr convert_one(GstHarness* h, const GstVideoInfo& in_info, const GstVideoInfo& out_info,
                       BufferPtr input) {
   gst_harness_set_caps(h, caps_of(in_info).release(), caps_of(out_info).release());
