@@ -152,13 +152,20 @@ Status YuvConverter::ensure_capacity(VkDeviceSize in_bytes, VkDeviceSize rgba_by
 
 Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
                              const YuvParams& params) {
+  return convert(src, dst, params, params);
+}
+
+Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
+                             const YuvParams& src_params, const YuvParams& dst_params) {
   if (auto s = validate(src); !s) return with_context(s.error(), "convert source");
   if (auto s = validate(dst.as_const()); !s) return with_context(s.error(), "convert destination");
   if (src.width != dst.width || src.height != dst.height) {
     return fail(Errc::invalid_argument, "convert: source and destination sizes differ");
   }
-  auto coeffs = yuv_coefficients(params);
-  if (!coeffs) return tl::unexpected(coeffs.error());
+  auto decode = yuv_coefficients(src_params);
+  if (!decode && is_yuv(src.format)) return tl::unexpected(decode.error());
+  auto encode = yuv_coefficients(dst_params);
+  if (!encode && is_yuv(dst.format)) return tl::unexpected(encode.error());
 
   const std::uint32_t width = src.width;
   const std::uint32_t height = src.height;
@@ -173,10 +180,13 @@ Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
 
   const bool src_yuv = is_yuv(src.format);
   const bool dst_yuv = is_yuv(dst.format);
+  const YuvCoefficients unused{};
+  const YuvCoefficients& dec = decode ? *decode : unused;
+  const YuvCoefficients& enc = encode ? *encode : unused;
   const PushConstants to_rgba_pc =
-      make_push(coeffs->to_rgb, coeffs->offset, src.format, width, height, in_layout);
+      make_push(dec.to_rgb, dec.offset, src.format, width, height, in_layout);
   PushConstants to_yuv_pc =
-      make_push(coeffs->to_yuv, coeffs->offset, dst.format, width, height, out_layout);
+      make_push(enc.to_yuv, enc.offset, dst.format, width, height, out_layout);
   const VkBuffer input = src_yuv ? input_.handle() : rgba_.handle();
   const VkBuffer result = dst_yuv ? output_.handle() : rgba_.handle();
   const std::array<VkBuffer, 2> to_rgba_bindings{input_.handle(), rgba_.handle()};

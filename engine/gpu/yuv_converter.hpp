@@ -26,6 +26,11 @@ class YuvConverter {
   // Sizes must match. Blocks until the result is in `dst`.
   [[nodiscard]] Status convert(const ConstFrameView& src, const FrameView& dst,
                                const YuvParams& params);
+  // The same, with the source decoded by `src_params` and the destination encoded by
+  // `dst_params` (YUV -> YUV across matrices or ranges in one submission). Parameters of an
+  // RGBA side are ignored.
+  [[nodiscard]] Status convert(const ConstFrameView& src, const FrameView& dst,
+                               const YuvParams& src_params, const YuvParams& dst_params);
 
   // Device time of the last convert()'s dispatches; 0 when timestamps are unsupported.
   [[nodiscard]] std::uint64_t last_gpu_ns() const noexcept { return last_gpu_ns_; }

@@ -97,7 +97,6 @@ struct ColorState {
   // at the same time.
   std::shared_ptr<clinvid::gpu::Context> context;
   std::unique_ptr<clinvid::gpu::YuvConverter> converter;
-  clinvid::Frame intermediate_rgba;  // YUV -> YUV when the two sides' matrix/range differ
 };
 
 // The properties as optional overrides for the video bridge.
@@ -125,12 +124,7 @@ clinvid::Result<clinvid::gpu::YuvParams> yuv_params(const GstVideoInfo& info,
                                   range_override(settings.range));
 }
 
-bool same_params(const clinvid::gpu::YuvParams& a, const clinvid::gpu::YuvParams& b) {
-  return a.matrix == b.matrix && a.range == b.range;
-}
-
-// Converts one mapped frame. YUV -> YUV with a different matrix or range on each side goes
-// through an RGBA frame in system memory, because YuvConverter::convert takes one YuvParams.
+// Converts one mapped frame; each YUV side is decoded or encoded with its own matrix/range.
 clinvid::Status convert_frame(ColorState& state, const GstVideoFrame& in, const GstVideoFrame& out,
                               const ColorSettings& settings, std::uint64_t& gpu_time_ns) {
   auto src = clinvid::gst::frame_view(in);
@@ -154,24 +148,7 @@ clinvid::Status convert_frame(ColorState& state, const GstVideoFrame& in, const 
   }
 
   clinvid::gpu::YuvConverter& converter = *state.converter;
-  if (in_yuv && out_yuv && !same_params(in_params, out_params)) {
-    clinvid::Frame& rgba = state.intermediate_rgba;
-    if (rgba.width() != src->width || rgba.height() != src->height) {
-      auto allocated =
-          clinvid::Frame::allocate(clinvid::PixelFormat::rgba, src->width, src->height);
-      if (!allocated) return clinvid::with_context(allocated.error(), "intermediate RGBA frame");
-      rgba = std::move(*allocated);
-    }
-    if (auto s = converter.convert(src->as_const(), rgba.view(), in_params); !s) return s;
-    gpu_time_ns = converter.last_gpu_ns();
-    if (auto s = converter.convert(std::as_const(rgba).view(), *dst, out_params); !s) {
-      return s;
-    }
-    gpu_time_ns += converter.last_gpu_ns();
-    return {};
-  }
-  const clinvid::gpu::YuvParams& params = in_yuv ? in_params : out_params;
-  if (auto s = converter.convert(src->as_const(), *dst, params); !s) return s;
+  if (auto s = converter.convert(src->as_const(), *dst, in_params, out_params); !s) return s;
   gpu_time_ns = converter.last_gpu_ns();
   return {};
 }
@@ -341,7 +318,6 @@ static gboolean gst_clinvid_color_stop(GstBaseTransform* trans) {
   // Releasing Vulkan objects does not throw; the device itself stays with the process.
   state.converter.reset();
   state.context.reset();
-  state.intermediate_rgba = clinvid::Frame();
   return TRUE;
 }
 
