@@ -27,4 +27,11 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export GST_REGISTRY_FORK=no
 ctest --test-dir build/asan --output-on-failure -j 2 --timeout 900
 
+echo "== fuzzers (clang, libFuzzer), a short run each"
+cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+  -DCMAKE_CXX_COMPILER=clang++ -DCLINVID_BUILD_FUZZERS=ON -DCLINVID_BUILD_STUDIO=OFF \
+  -DCLINVID_TEST_DIRS=fuzz >/dev/null
+cmake --build build/fuzz -j "$JOBS" --target fuzz_age_header fuzz_age_decrypt fuzz_seeds
+ctest --test-dir build/fuzz -L fuzz --output-on-failure
+
 echo "== all checks passed in $(( $(date +%s) - start )) s"
