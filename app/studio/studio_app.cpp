@@ -59,7 +59,9 @@ Result<std::unique_ptr<StudioApp>> StudioApp::create(const StudioOptions& option
   auto source = PreviewSource::start(source_options);
   if (!source) return tl::unexpected(source.error());
   app->source_ = std::move(*source);
-  app->capture_view_ = std::make_unique<CaptureView>(*app->context_, *app->source_, *app->texture_);
+  app->workstation_ = discover_workstation();
+  app->capture_view_ = std::make_unique<CaptureView>(*app->context_, *app->source_, *app->texture_,
+                                                     app->workstation_);
   app->started_ = std::chrono::steady_clock::now();
   return app;
 }

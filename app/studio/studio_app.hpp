@@ -102,6 +102,7 @@ class StudioApp {
   bool swapchain_dirty_ = false;
   std::unique_ptr<PreviewTexture> texture_;
   std::unique_ptr<PreviewSource> source_;
+  Workstation workstation_;
   std::unique_ptr<CaptureView> capture_view_;
   gpu::Buffer readback_;
 

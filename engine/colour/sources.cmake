@@ -19,7 +19,13 @@ target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/profile.cpp
   ${CMAKE_CURRENT_LIST_DIR}/calibrate.cpp
   ${CMAKE_CURRENT_LIST_DIR}/standardise_cpu.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/standardise_frame_cpu.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/standardise_fast_cpu.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/standardiser.cpp
   ${CMAKE_CURRENT_LIST_DIR}/matching.cpp
 )
 target_include_directories(clinvid_engine SYSTEM PRIVATE ${OpenCV_INCLUDE_DIRS})
 target_link_libraries(clinvid_engine PRIVATE ${OpenCV_LIBS} Eigen3::Eigen)
+# The fast CPU standardiser's row loops are written for the vectoriser.
+set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/standardise_fast_cpu.cpp
+  PROPERTIES COMPILE_OPTIONS "-O3;-fno-math-errno;-fno-trapping-math")

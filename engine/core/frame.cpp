@@ -9,13 +9,16 @@ std::string_view to_string(PixelFormat format) noexcept {
     case PixelFormat::nv12: return "NV12";
     case PixelFormat::i420: return "I420";
     case PixelFormat::rgba: return "RGBA";
+    case PixelFormat::yuy2: return "YUY2";
+    case PixelFormat::bgra: return "BGRA";
     case PixelFormat::invalid: break;
   }
   return "invalid";
 }
 
 Result<PixelFormat> parse_pixel_format(std::string_view name) {
-  for (auto f : {PixelFormat::nv12, PixelFormat::i420, PixelFormat::rgba}) {
+  for (auto f : {PixelFormat::nv12, PixelFormat::i420, PixelFormat::rgba, PixelFormat::yuy2,
+                 PixelFormat::bgra}) {
     if (name == to_string(f)) return f;
   }
   return fail(Errc::unsupported, "pixel format '" + std::string(name) + "'");
@@ -25,13 +28,19 @@ int plane_count(PixelFormat format) noexcept {
   switch (format) {
     case PixelFormat::nv12: return 2;
     case PixelFormat::i420: return 3;
-    case PixelFormat::rgba: return 1;
+    case PixelFormat::rgba:
+    case PixelFormat::yuy2:
+    case PixelFormat::bgra: return 1;
     case PixelFormat::invalid: break;
   }
   return 0;
 }
 
 bool is_yuv(PixelFormat format) noexcept {
+  return is_yuv420(format) || format == PixelFormat::yuy2;
+}
+
+bool is_yuv420(PixelFormat format) noexcept {
   return format == PixelFormat::nv12 || format == PixelFormat::i420;
 }
 
@@ -41,7 +50,11 @@ PlaneExtent plane_extent(PixelFormat format, std::uint32_t width, std::uint32_t 
   const std::uint32_t ch = (height + 1) / 2;
   switch (format) {
     case PixelFormat::rgba:
+    case PixelFormat::bgra:
       if (plane == 0) return {std::size_t{width} * 4, height};
+      break;
+    case PixelFormat::yuy2:
+      if (plane == 0) return {std::size_t{cw} * 4, height};  // whole Y0 Cb Y1 Cr words
       break;
     case PixelFormat::nv12:
       if (plane == 0) return {width, height};

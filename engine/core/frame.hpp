@@ -17,12 +17,17 @@ enum class PixelFormat {
   nv12,  // 8-bit Y plane, then interleaved Cb/Cr at half width and half height
   i420,  // 8-bit Y, Cb, Cr planes; chroma at half width and half height
   rgba,  // 8-bit R, G, B, A interleaved
+  yuy2,  // 8-bit packed 4:2:2, Y0 Cb Y1 Cr per pair of pixels (one plane)
+  bgra,  // 8-bit B, G, R, A interleaved
 };
 
 [[nodiscard]] std::string_view to_string(PixelFormat format) noexcept;
 [[nodiscard]] Result<PixelFormat> parse_pixel_format(std::string_view name);
 [[nodiscard]] int plane_count(PixelFormat format) noexcept;
+// Any YUV format (NV12, I420, YUY2).
 [[nodiscard]] bool is_yuv(PixelFormat format) noexcept;
+// The 4:2:0 formats only (NV12, I420): what gpu::YuvConverter handles.
+[[nodiscard]] bool is_yuv420(PixelFormat format) noexcept;
 
 // Bytes in one row and number of rows of `plane` (no padding). Chroma of odd sizes rounds up.
 struct PlaneExtent {

@@ -47,7 +47,7 @@ Rgb block_mean(const ConstFrameView& src, std::uint32_t cx, std::uint32_t cy) {
 Status rgba_to_yuv_cpu(const ConstFrameView& src, const FrameView& dst, const YuvParams& params) {
   if (auto s = validate(src); !s) return s;
   if (auto s = validate(dst.as_const()); !s) return s;
-  if (src.format != PixelFormat::rgba || !is_yuv(dst.format)) {
+  if (src.format != PixelFormat::rgba || !is_yuv420(dst.format)) {
     return fail(Errc::invalid_argument, "rgba_to_yuv_cpu: needs RGBA in, NV12/I420 out");
   }
   if (src.width != dst.width || src.height != dst.height) {

@@ -162,10 +162,17 @@ Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
   if (src.width != dst.width || src.height != dst.height) {
     return fail(Errc::invalid_argument, "convert: source and destination sizes differ");
   }
+  for (const PixelFormat f : {src.format, dst.format}) {
+    if (!is_yuv420(f) && f != PixelFormat::rgba) {
+      return fail(Errc::unsupported, "YuvConverter handles NV12, I420 and RGBA, not " +
+                                         std::string(to_string(f)) +
+                                         " (colour::Standardiser handles the others)");
+    }
+  }
   auto decode = yuv_coefficients(src_params);
-  if (!decode && is_yuv(src.format)) return tl::unexpected(decode.error());
+  if (!decode && is_yuv420(src.format)) return tl::unexpected(decode.error());
   auto encode = yuv_coefficients(dst_params);
-  if (!encode && is_yuv(dst.format)) return tl::unexpected(encode.error());
+  if (!encode && is_yuv420(dst.format)) return tl::unexpected(encode.error());
 
   const std::uint32_t width = src.width;
   const std::uint32_t height = src.height;
@@ -178,8 +185,8 @@ Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
   }
   copy_planes_in(src, in_layout, upload_.mapped());
 
-  const bool src_yuv = is_yuv(src.format);
-  const bool dst_yuv = is_yuv(dst.format);
+  const bool src_yuv = is_yuv420(src.format);
+  const bool dst_yuv = is_yuv420(dst.format);
   const YuvCoefficients unused{};
   const YuvCoefficients& dec = decode ? *decode : unused;
   const YuvCoefficients& enc = encode ? *encode : unused;

@@ -40,7 +40,7 @@ std::uint8_t to_byte(float v) {
 Status yuv_to_rgba_cpu(const ConstFrameView& src, const FrameView& dst, const YuvParams& params) {
   if (auto s = validate(src); !s) return s;
   if (auto s = validate(dst.as_const()); !s) return s;
-  if (!is_yuv(src.format) || dst.format != PixelFormat::rgba) {
+  if (!is_yuv420(src.format) || dst.format != PixelFormat::rgba) {
     return fail(Errc::invalid_argument, "yuv_to_rgba_cpu: needs NV12/I420 in, RGBA out");
   }
   if (src.width != dst.width || src.height != dst.height) {

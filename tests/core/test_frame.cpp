@@ -30,7 +30,7 @@ TEST(Frame, RejectsBadSizesAndViews) {
   v.planes[0] = nullptr;
   EXPECT_FALSE(validate(v));
   EXPECT_EQ(parse_pixel_format("NV12").value(), PixelFormat::nv12);
-  EXPECT_FALSE(parse_pixel_format("YUY2"));
+  EXPECT_FALSE(parse_pixel_format("P010"));
 }
 
 }  // namespace

@@ -38,8 +38,8 @@ std::string mebibytes(std::uint64_t bytes) {
 }  // namespace
 
 CaptureView::CaptureView(const gpu::Context& context, const PreviewSource& source,
-                         const PreviewTexture& texture)
-    : context_(&context), source_(&source), texture_(&texture) {}
+                         const PreviewTexture& texture, const Workstation& workstation)
+    : context_(&context), source_(&source), texture_(&texture), workstation_(&workstation) {}
 
 void CaptureView::draw() {
   update_rates();
@@ -63,6 +63,7 @@ void CaptureView::update_rates() {
 void CaptureView::draw_side_panel() {
   ImGui::BeginChild("capture.side", ImVec2(kSidePanelWidth, 0.0F), true);
   draw_gpu_section();
+  draw_workstation_section();
   ImGui::Spacing();
   draw_camera_section();
   ImGui::EndChild();
@@ -84,6 +85,18 @@ void CaptureView::draw_gpu_section() const {
   if (info.type == VK_PHYSICAL_DEVICE_TYPE_CPU) {
     wrapped(kWarningColour,
             "Software rendering (no GPU found): previews and colour work run on the CPU.");
+  }
+}
+
+void CaptureView::draw_workstation_section() const {
+  if (!ImGui::CollapsingHeader("Workstation", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  field("Archive", workstation_->archive.string());
+  if (!workstation_->archive_problem.empty()) wrapped(kErrorColour, workstation_->archive_problem);
+  if (workstation_->cameras.empty()) {
+    field("Cameras", "none attached: showing the built-in test camera");
+  } else {
+    field("Cameras", fmt::format("{} attached", workstation_->cameras.size()));
+    for (const std::string& name : workstation_->cameras) wrapped(kMutedColour, name);
   }
 }
 

@@ -10,14 +10,15 @@
 #include "gpu/context.hpp"
 #include "preview_source.hpp"
 #include "preview_texture.hpp"
+#include "workstation.hpp"
 
 namespace clinvid::studio {
 
 class CaptureView {
  public:
-  // All three must outlive the view.
+  // All four must outlive the view.
   CaptureView(const gpu::Context& context, const PreviewSource& source,
-              const PreviewTexture& texture);
+              const PreviewTexture& texture, const Workstation& workstation);
 
   // Draws into the current ImGui window, filling the space left.
   void draw();
@@ -27,6 +28,7 @@ class CaptureView {
 
   void draw_side_panel();
   void draw_gpu_section() const;
+  void draw_workstation_section() const;
   void draw_camera_section();
   void draw_preview() const;
   void update_rates();
@@ -34,6 +36,7 @@ class CaptureView {
   const gpu::Context* context_;
   const PreviewSource* source_;
   const PreviewTexture* texture_;
+  const Workstation* workstation_;
 
   PreviewScale scale_ = PreviewScale::fit;
   // Preview rate over the last half second, measured where the user sees it (uploads).
