@@ -196,6 +196,18 @@ void model_loop(const float* m, const float* w0, const float* w1, const float* w
   }
 }
 
+// Linearisation table lookup for a value on the 8-bit scale (0..255), interpolated: nearest
+// entry alone is off by up to half a table step, which the root-polynomial's square-root
+// terms amplify near black past the fast path's LSB bound.
+inline float interpolate(const std::vector<float>& table, float v255) noexcept {
+  constexpr float kScale = kTableMax / 255.0F;
+  const float pos = std::clamp(v255 * kScale, 0.0F, kTableMax);
+  const auto i = static_cast<std::size_t>(pos);
+  const std::size_t j = std::min(i + 1, static_cast<std::size_t>(kTableSize - 1));
+  const float f = pos - static_cast<float>(i);
+  return table[i] + (table[j] - table[i]) * f;
+}
+
 // The model path on one row: lookups, then the matrix on whole arrays, then the encode.
 void correct_model_row(const Tables& t, Rows& rows, std::size_t slot, std::uint32_t n) {
   float* r = rows.r[slot].data();
@@ -204,11 +216,10 @@ void correct_model_row(const Tables& t, Rows& rows, std::size_t slot, std::uint3
   float* w0 = rows.w0.data();
   float* w1 = rows.w1.data();
   float* w2 = rows.w2.data();
-  constexpr float kScale = kTableMax / 255.0F;
   for (std::uint32_t x = 0; x < n; ++x) {
-    w0[x] = t.lin[0][static_cast<std::size_t>(r[x] * kScale + 0.5F)];
-    w1[x] = t.lin[1][static_cast<std::size_t>(g[x] * kScale + 0.5F)];
-    w2[x] = t.lin[2][static_cast<std::size_t>(b[x] * kScale + 0.5F)];
+    w0[x] = interpolate(t.lin[0], r[x]);
+    w1[x] = interpolate(t.lin[1], g[x]);
+    w2[x] = interpolate(t.lin[2], b[x]);
   }
   std::int32_t* idx = rows.index.data();
   if (t.terms == 6) {

@@ -4,11 +4,13 @@
  * SECTION:element-clinvidcolor
  * @title: clinvidcolor
  *
- * Converts video between NV12, I420 and RGBA on the GPU with clinvid's Vulkan compute
- * shaders (Mesa's lavapipe where there is no GPU). Width, height and framerate pass through;
- * only the pixel format changes. The YUV matrix (BT.601 or BT.709) and range (limited or
- * full) come from the caps colorimetry unless the #GstClinvidColor:matrix or
- * #GstClinvidColor:range property overrides them.
+ * Standardises a camera's colour with a calibration profile made by `clinvid calibrate`
+ * (#GstClinvidColor:profile): linearise, white balance, colour model or its 3D LUT, sRGB out.
+ * Converts between NV12, I420, YUY2, RGBA and BGRA on the way, with clinvid's Vulkan compute
+ * shaders or the engine's CPU path (#GstClinvidColor:backend). Without a profile it only
+ * converts formats. Width, height and framerate pass through. The YUV matrix (BT.601 or
+ * BT.709) and range (limited or full) come from the caps colorimetry unless the
+ * #GstClinvidColor:matrix or #GstClinvidColor:range property overrides them.
  *
  * 4:2:0 chroma is treated as centre-sited (JPEG siting) in both directions, the convention
  * of the engine's CPU reference (engine/gpu/yuv.hpp).
@@ -21,7 +23,15 @@
  * |[
  * gst-launch-1.0 videotestsrc num-buffers=60 ! video/x-raw,format=I420 ! clinvidcolor ! video/x-raw,format=RGBA ! fakesink
  * ]|
- * Converts 60 frames of I420 test bars to RGBA with the GPU.
+ * Converts 60 frames of I420 test bars to RGBA.
+ * |[
+ * gst-launch-1.0 videotestsrc ! clinvidcolor profile=p.json ! fakesink
+ * ]|
+ * Standardises test bars with the profile p.json (from `clinvid calibrate chart.png -o p.json`).
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! clinvidcolor profile=p.json mode=difference ! autovideosink
+ * ]|
+ * Shows how much the profile changes each part of a live picture (blue: little, red: 20 dE).
  */
 // clang-format on
 #include "clinvidcolor.h"
@@ -36,11 +46,11 @@
 #include <string>
 #include <utility>
 
+#include "clinvidcolor_settings.h"
+#include "color_processor.h"
 #include "core/frame.hpp"
 #include "core/result.hpp"
-#include "gpu/context.hpp"
 #include "gpu/yuv.hpp"
-#include "gpu/yuv_converter.hpp"
 #include "video_bridge.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_clinvid_color_debug);
@@ -48,21 +58,30 @@ GST_DEBUG_CATEGORY_STATIC(gst_clinvid_color_debug);
 
 namespace {
 
+using namespace clinvid::gst;  // ColorSettings, DEFAULT_PROP_* and the helpers
+
 enum {
   PROP_0,
   PROP_MATRIX,
   PROP_RANGE,
   PROP_GPU_DEVICE,
   PROP_LAST_GPU_TIME_NS,
+  PROP_PROFILE,
+  PROP_MODE,
+  PROP_BACKEND,
+  PROP_CORRECTION,
+  PROP_ACTIVE_BACKEND,
 };
 
-constexpr GstClinvidColorMatrix DEFAULT_PROP_MATRIX = GST_CLINVID_COLOR_MATRIX_AUTO;
-constexpr GstClinvidColorRange DEFAULT_PROP_RANGE = GST_CLINVID_COLOR_RANGE_AUTO;
 constexpr const char* DEFAULT_PROP_GPU_DEVICE = nullptr;
 constexpr std::uint64_t DEFAULT_PROP_LAST_GPU_TIME_NS = 0;
+constexpr const char* DEFAULT_PROP_PROFILE = nullptr;
+constexpr const char* DEFAULT_PROP_ACTIVE_BACKEND = "none";
 
 constexpr auto kReadWriteWhilePlaying = static_cast<GParamFlags>(
     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+constexpr auto kReadWriteWhileStopped =
+    static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 constexpr auto kReadOnly = static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
 // GstMapFlags and GstVideoFrameMapFlags are different enums; C++20 deprecates `|` across them.
@@ -71,18 +90,13 @@ constexpr GstMapFlags frame_map_flags(GstMapFlags access) {
                                   static_cast<unsigned>(GST_VIDEO_FRAME_MAP_FLAG_NO_REF));
 }
 
-#define CLINVID_COLOR_CAPS GST_VIDEO_CAPS_MAKE("{ NV12, I420, RGBA }")
-constexpr std::array<const char*, 3> kFormats = {"NV12", "I420", "RGBA"};
+#define CLINVID_COLOR_CAPS GST_VIDEO_CAPS_MAKE("{ NV12, I420, YUY2, RGBA, BGRA }")
+constexpr std::array<const char*, 5> kFormats = {"NV12", "I420", "YUY2", "RGBA", "BGRA"};
 
 GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
                                                              GST_STATIC_CAPS(CLINVID_COLOR_CAPS));
 GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
                                                             GST_STATIC_CAPS(CLINVID_COLOR_CAPS));
-
-struct ColorSettings {
-  GstClinvidColorMatrix matrix = DEFAULT_PROP_MATRIX;
-  GstClinvidColorRange range = DEFAULT_PROP_RANGE;
-};
 
 // Everything C++ the element owns. GObject zero-fills instances and never runs constructors,
 // so the instance struct holds only a pointer to this, created in init, deleted in finalize.
@@ -91,42 +105,21 @@ struct ColorState {
   ColorSettings settings;
   std::string gpu_device;
 
+  std::string active_backend = DEFAULT_PROP_ACTIVE_BACKEND;
+
   std::atomic<std::uint64_t> last_gpu_time_ns{DEFAULT_PROP_LAST_GPU_TIME_NS};
 
   // Touched by start()/stop() and the streaming thread, which GstBaseTransform never runs
   // at the same time.
-  std::shared_ptr<clinvid::gpu::Context> context;
-  std::unique_ptr<clinvid::gpu::YuvConverter> converter;
+  ColorProcessor processor;
+  std::uint64_t loaded_profile_serial = 0;
 };
-
-// The properties as optional overrides for the video bridge.
-std::optional<clinvid::gpu::YuvMatrix> matrix_override(GstClinvidColorMatrix matrix) {
-  switch (matrix) {
-    case GST_CLINVID_COLOR_MATRIX_BT601: return clinvid::gpu::YuvMatrix::bt601;
-    case GST_CLINVID_COLOR_MATRIX_BT709: return clinvid::gpu::YuvMatrix::bt709;
-    case GST_CLINVID_COLOR_MATRIX_AUTO: break;
-  }
-  return std::nullopt;
-}
-
-std::optional<clinvid::gpu::YuvRange> range_override(GstClinvidColorRange range) {
-  switch (range) {
-    case GST_CLINVID_COLOR_RANGE_LIMITED: return clinvid::gpu::YuvRange::limited;
-    case GST_CLINVID_COLOR_RANGE_FULL: return clinvid::gpu::YuvRange::full;
-    case GST_CLINVID_COLOR_RANGE_AUTO: break;
-  }
-  return std::nullopt;
-}
-
-clinvid::Result<clinvid::gpu::YuvParams> yuv_params(const GstVideoInfo& info,
-                                                    const ColorSettings& settings) {
-  return clinvid::gst::yuv_params(info, matrix_override(settings.matrix),
-                                  range_override(settings.range));
-}
 
 // Converts one mapped frame; each YUV side is decoded or encoded with its own matrix/range.
 clinvid::Status convert_frame(ColorState& state, const GstVideoFrame& in, const GstVideoFrame& out,
                               const ColorSettings& settings, std::uint64_t& gpu_time_ns) {
+  auto mode = standardise_mode(settings, state.processor.has_profile());
+  if (!mode) return tl::unexpected(mode.error());
   auto src = clinvid::gst::frame_view(in);
   if (!src) return clinvid::with_context(src.error(), "input frame");
   auto dst = clinvid::gst::frame_view(out);
@@ -147,32 +140,21 @@ clinvid::Status convert_frame(ColorState& state, const GstVideoFrame& in, const 
     out_params = *params;
   }
 
-  clinvid::gpu::YuvConverter& converter = *state.converter;
-  if (auto s = converter.convert(src->as_const(), *dst, in_params, out_params); !s) return s;
-  gpu_time_ns = converter.last_gpu_ns();
+  clinvid::colour::StandardiseSettings standardise;
+  standardise.mode = *mode;
+  standardise.path = settings.correction == GST_CLINVID_COLOR_CORRECTION_LUT
+                         ? clinvid::colour::CorrectionPath::lut
+                         : clinvid::colour::CorrectionPath::model;
+  standardise.input_yuv = in_params;
+  standardise.output_yuv = out_params;
+  if (auto s = state.processor.process(src->as_const(), *dst, standardise); !s) return s;
+  gpu_time_ns = state.processor.last_gpu_ns();
   return {};
 }
 
 void post_not_negotiated(GstClinvidColor* self) {
   GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Frame received before caps were negotiated."),
                     ("clinvidcolor needs negotiated input and output caps before it converts"));
-}
-
-// Copies a caps structure with every supported format and without the fields that only
-// describe one format family.
-GstStructure* any_format_structure(const GstStructure* structure) {
-  GstStructure* copy = gst_structure_copy(structure);
-  gst_structure_remove_fields(copy, "format", "colorimetry", "chroma-site", nullptr);
-  GValue formats = G_VALUE_INIT;
-  gst_value_list_init(&formats, static_cast<guint>(kFormats.size()));
-  for (const char* name : kFormats) {
-    GValue value = G_VALUE_INIT;
-    g_value_init(&value, G_TYPE_STRING);
-    g_value_set_static_string(&value, name);
-    gst_value_list_append_and_take_value(&formats, &value);
-  }
-  gst_structure_take_value(copy, "format", &formats);
-  return copy;
 }
 
 }  // namespace
@@ -203,28 +185,6 @@ GType gst_clinvid_color_get_type(void) {
 
 GST_ELEMENT_REGISTER_DEFINE(clinvidcolor, "clinvidcolor", GST_RANK_NONE, GST_TYPE_CLINVID_COLOR)
 
-GType gst_clinvid_color_matrix_get_type(void) {
-  static const GEnumValue values[] = {
-      {GST_CLINVID_COLOR_MATRIX_AUTO, "From the caps colorimetry", "auto"},
-      {GST_CLINVID_COLOR_MATRIX_BT601, "ITU-R BT.601", "bt601"},
-      {GST_CLINVID_COLOR_MATRIX_BT709, "ITU-R BT.709", "bt709"},
-      {0, nullptr, nullptr},
-  };
-  static const GType type = g_enum_register_static("GstClinvidColorMatrix", values);
-  return type;
-}
-
-GType gst_clinvid_color_range_get_type(void) {
-  static const GEnumValue values[] = {
-      {GST_CLINVID_COLOR_RANGE_AUTO, "From the caps colorimetry", "auto"},
-      {GST_CLINVID_COLOR_RANGE_LIMITED, "Limited (16-235 luma, 16-240 chroma)", "limited"},
-      {GST_CLINVID_COLOR_RANGE_FULL, "Full (0-255)", "full"},
-      {0, nullptr, nullptr},
-  };
-  static const GType type = g_enum_register_static("GstClinvidColorRange", values);
-  return type;
-}
-
 static void gst_clinvid_color_set_property(GObject* object, guint prop_id, const GValue* value,
                                            GParamSpec* pspec) {
   GstClinvidColor* self = GST_CLINVID_COLOR(object);
@@ -235,6 +195,22 @@ static void gst_clinvid_color_set_property(GObject* object, guint prop_id, const
       break;
     case PROP_RANGE:
       self->state->settings.range = static_cast<GstClinvidColorRange>(g_value_get_enum(value));
+      break;
+    case PROP_PROFILE: {
+      const gchar* path = g_value_get_string(value);
+      self->state->settings.profile = path != nullptr ? path : "";
+      ++self->state->settings.profile_serial;
+      break;
+    }
+    case PROP_MODE:
+      self->state->settings.mode = static_cast<GstClinvidColorMode>(g_value_get_enum(value));
+      break;
+    case PROP_BACKEND:
+      self->state->settings.backend = static_cast<GstClinvidColorBackend>(g_value_get_enum(value));
+      break;
+    case PROP_CORRECTION:
+      self->state->settings.correction =
+          static_cast<GstClinvidColorCorrection>(g_value_get_enum(value));
       break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); break;
   }
@@ -265,6 +241,32 @@ static void gst_clinvid_color_get_property(GObject* object, guint prop_id, GValu
     case PROP_LAST_GPU_TIME_NS:
       g_value_set_uint64(value, state.last_gpu_time_ns.load(std::memory_order_relaxed));
       break;
+    case PROP_PROFILE:
+      GST_OBJECT_LOCK(self);
+      g_value_set_string(value, state.settings.profile.empty() ? DEFAULT_PROP_PROFILE
+                                                               : state.settings.profile.c_str());
+      GST_OBJECT_UNLOCK(self);
+      break;
+    case PROP_MODE:
+      GST_OBJECT_LOCK(self);
+      g_value_set_enum(value, state.settings.mode);
+      GST_OBJECT_UNLOCK(self);
+      break;
+    case PROP_BACKEND:
+      GST_OBJECT_LOCK(self);
+      g_value_set_enum(value, state.settings.backend);
+      GST_OBJECT_UNLOCK(self);
+      break;
+    case PROP_CORRECTION:
+      GST_OBJECT_LOCK(self);
+      g_value_set_enum(value, state.settings.correction);
+      GST_OBJECT_UNLOCK(self);
+      break;
+    case PROP_ACTIVE_BACKEND:
+      GST_OBJECT_LOCK(self);
+      g_value_set_string(value, state.active_backend.c_str());
+      GST_OBJECT_UNLOCK(self);
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); break;
   }
 }
@@ -276,37 +278,54 @@ static void gst_clinvid_color_finalize(GObject* object) {
   G_OBJECT_CLASS(gst_clinvid_color_parent_class)->finalize(object);
 }
 
+// Loads the profile when it was set since the last load. Posts the element error itself.
+static bool ensure_profile(GstClinvidColor* self) {
+  ColorState& state = *self->state;
+  GST_OBJECT_LOCK(self);
+  const std::uint64_t serial = state.settings.profile_serial;
+  const std::string path = state.settings.profile;
+  GST_OBJECT_UNLOCK(self);
+  if (serial == state.loaded_profile_serial) return true;
+  state.loaded_profile_serial = serial;
+  if (auto loaded = state.processor.load_profile(path); !loaded) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Could not use the calibration profile."),
+                      ("%s", loaded.error().message().c_str()));
+    return false;
+  }
+  if (!path.empty()) GST_INFO_OBJECT(self, "calibration profile %s", path.c_str());
+  return true;
+}
+
 static gboolean gst_clinvid_color_start(GstBaseTransform* trans) {
   GstClinvidColor* self = GST_CLINVID_COLOR(trans);
   ColorState& state = *self->state;
   try {
-    auto context = clinvid::gpu::Context::shared();
-    if (!context) {
-      GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("Could not open the Vulkan device."),
-                        ("%s", context.error().message().c_str()));
+    GST_OBJECT_LOCK(self);
+    const GstClinvidColorBackend backend = state.settings.backend;
+    GST_OBJECT_UNLOCK(self);
+    if (auto started = state.processor.start(backend_choice(backend)); !started) {
+      GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("Could not start colour processing."),
+                        ("%s", started.error().message().c_str()));
       return FALSE;
     }
-    auto converter = clinvid::gpu::YuvConverter::create(*context);
-    if (!converter) {
-      GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("Could not create the GPU colour converter."),
-                        ("%s", converter.error().message().c_str()));
-      return FALSE;
-    }
-    std::string device_name = (*context)->info().name;
-    GST_INFO_OBJECT(self, "Vulkan device %s (%s)", device_name.c_str(),
-                    (*context)->choice().reason.c_str());
-    state.context = std::move(*context);
-    state.converter = std::move(*converter);
+    state.loaded_profile_serial = 0;
+    if (!ensure_profile(self)) return FALSE;
+    std::string device_name = state.processor.device_name();
+    const char* active = clinvid::gst::to_string(state.processor.backend());
+    GST_INFO_OBJECT(self, "backend %s, Vulkan device %s (%s)", active,
+                    device_name.empty() ? "none" : device_name.c_str(),
+                    state.processor.device_reason().c_str());
     state.last_gpu_time_ns.store(0, std::memory_order_relaxed);
     GST_OBJECT_LOCK(self);
     state.gpu_device = std::move(device_name);
+    state.active_backend = active;
     GST_OBJECT_UNLOCK(self);
     return TRUE;
   } catch (const std::exception& e) {
-    GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("Could not start the GPU colour converter."),
+    GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("Could not start colour processing."),
                       ("%s", e.what()));
   } catch (...) {
-    GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("Could not start the GPU colour converter."),
+    GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("Could not start colour processing."),
                       ("unknown exception"));
   }
   return FALSE;
@@ -316,46 +335,17 @@ static gboolean gst_clinvid_color_stop(GstBaseTransform* trans) {
   GstClinvidColor* self = GST_CLINVID_COLOR(trans);
   ColorState& state = *self->state;
   // Releasing Vulkan objects does not throw; the device itself stays with the process.
-  state.converter.reset();
-  state.context.reset();
+  state.processor.stop();
+  GST_OBJECT_LOCK(self);
+  state.active_backend = DEFAULT_PROP_ACTIVE_BACKEND;
+  GST_OBJECT_UNLOCK(self);
   return TRUE;
 }
 
-// Any supported format on the other side, same size, framerate and aspect ratio. The caps
-// as given come first so that, when the peer accepts it, the format (and colorimetry) is
-// kept.
+// Any supported format on the other side, same size, framerate and aspect ratio.
 static GstCaps* gst_clinvid_color_transform_caps(GstBaseTransform* trans, GstPadDirection direction,
                                                  GstCaps* caps, GstCaps* filter) {
-  GstCaps* result = nullptr;
-  if (gst_caps_is_any(caps)) {
-    result = gst_caps_new_any();
-  } else {
-    result = gst_caps_new_empty();
-    const guint n = gst_caps_get_size(caps);
-    for (guint i = 0; i < n; ++i) {
-      const GstCapsFeatures* features = gst_caps_get_features(caps, i);
-      if (features != nullptr &&
-          !gst_caps_features_is_equal(features, GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY)) {
-        continue;  // frames in other memory (GL, DMA-BUF, NVMM) are not ours to map
-      }
-      result =
-          gst_caps_merge_structure(result, gst_structure_copy(gst_caps_get_structure(caps, i)));
-    }
-    for (guint i = 0; i < n; ++i) {
-      const GstCapsFeatures* features = gst_caps_get_features(caps, i);
-      if (features != nullptr &&
-          !gst_caps_features_is_equal(features, GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY)) {
-        continue;
-      }
-      result =
-          gst_caps_merge_structure(result, any_format_structure(gst_caps_get_structure(caps, i)));
-    }
-  }
-  if (filter != nullptr) {
-    GstCaps* intersected = gst_caps_intersect_full(filter, result, GST_CAPS_INTERSECT_FIRST);
-    gst_caps_unref(result);
-    result = intersected;
-  }
+  GstCaps* result = clinvid::gst::any_format_caps(caps, filter, kFormats);
   GST_DEBUG_OBJECT(trans, "%s %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT,
                    direction == GST_PAD_SINK ? "sink" : "src", static_cast<void*>(caps),
                    static_cast<void*>(result));
@@ -414,11 +404,12 @@ static GstFlowReturn gst_clinvid_color_transform_frame(GstVideoFilter* filter,
     return GST_FLOW_NOT_NEGOTIATED;
   }
   ColorState& state = *self->state;
-  if (!state.converter) {
-    GST_ELEMENT_ERROR(self, CORE, STATE_CHANGE, ("The GPU colour converter is not running."),
+  if (!state.processor.started()) {
+    GST_ELEMENT_ERROR(self, CORE, STATE_CHANGE, ("Colour processing is not running."),
                       ("transform_frame called before start() succeeded"));
     return GST_FLOW_ERROR;
   }
+  if (!ensure_profile(self)) return GST_FLOW_ERROR;
   ColorSettings settings;
   GST_OBJECT_LOCK(self);
   settings = state.settings;
@@ -429,6 +420,9 @@ static GstFlowReturn gst_clinvid_color_transform_frame(GstVideoFilter* filter,
       if (s.error().code == clinvid::Errc::gpu) {
         GST_ELEMENT_ERROR(self, LIBRARY, FAILED, ("GPU colour conversion failed."),
                           ("%s", s.error().message().c_str()));
+      } else if (s.error().code == clinvid::Errc::invalid_argument) {
+        GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Could not standardise the frame."),
+                          ("%s", s.error().message().c_str()));
       } else {
         GST_ELEMENT_ERROR(self, STREAM, FORMAT, ("Could not convert the frame."),
                           ("%s", s.error().message().c_str()));
@@ -438,10 +432,9 @@ static GstFlowReturn gst_clinvid_color_transform_frame(GstVideoFilter* filter,
     state.last_gpu_time_ns.store(gpu_time_ns, std::memory_order_relaxed);
     return GST_FLOW_OK;
   } catch (const std::exception& e) {
-    GST_ELEMENT_ERROR(self, LIBRARY, FAILED, ("GPU colour conversion failed."), ("%s", e.what()));
+    GST_ELEMENT_ERROR(self, LIBRARY, FAILED, ("Colour processing failed."), ("%s", e.what()));
   } catch (...) {
-    GST_ELEMENT_ERROR(self, LIBRARY, FAILED, ("GPU colour conversion failed."),
-                      ("unknown exception"));
+    GST_ELEMENT_ERROR(self, LIBRARY, FAILED, ("Colour processing failed."), ("unknown exception"));
   }
   return GST_FLOW_ERROR;
 }
@@ -488,7 +481,7 @@ static void gst_clinvid_color_class_init(gpointer klass, gpointer /*class_data*/
   GstVideoFilterClass* filter_class = GST_VIDEO_FILTER_CLASS(klass);
 
   GST_DEBUG_CATEGORY_INIT(gst_clinvid_color_debug, "clinvidcolor", 0,
-                          "clinvid Vulkan colour converter");
+                          "clinvid colour standardiser");
 
   gobject_class->set_property = gst_clinvid_color_set_property;
   gobject_class->get_property = gst_clinvid_color_get_property;
@@ -519,11 +512,41 @@ static void gst_clinvid_color_class_init(gpointer klass, gpointer /*class_data*/
                           "Device time the last frame's compute dispatches took, in "
                           "nanoseconds; 0 before the first frame or without GPU timestamps",
                           0, G_MAXUINT64, DEFAULT_PROP_LAST_GPU_TIME_NS, kReadOnly));
+  g_object_class_install_property(
+      gobject_class, PROP_PROFILE,
+      g_param_spec_string("profile", "Calibration profile",
+                          "Path of a calibration profile (JSON, from 'clinvid calibrate'); read "
+                          "at start and on the next frame after a change",
+                          DEFAULT_PROP_PROFILE, kReadWriteWhilePlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_MODE,
+      g_param_spec_enum("mode", "Mode",
+                        "What to do with the colours; auto standardises when a profile is set "
+                        "and passes them through otherwise",
+                        GST_TYPE_CLINVID_COLOR_MODE, DEFAULT_PROP_MODE, kReadWriteWhilePlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_BACKEND,
+      g_param_spec_enum("backend", "Backend",
+                        "Where frames are processed; auto: the GPU unless the Vulkan device is "
+                        "a CPU (lavapipe). Read at start",
+                        GST_TYPE_CLINVID_COLOR_BACKEND, DEFAULT_PROP_BACKEND,
+                        kReadWriteWhileStopped));
+  g_object_class_install_property(
+      gobject_class, PROP_CORRECTION,
+      g_param_spec_enum("correction", "Correction path",
+                        "Apply the profile's model per pixel, or its 33^3 3D LUT",
+                        GST_TYPE_CLINVID_COLOR_CORRECTION, DEFAULT_PROP_CORRECTION,
+                        kReadWriteWhilePlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_ACTIVE_BACKEND,
+      g_param_spec_string("active-backend", "Active backend",
+                          "The backend in use once started: gpu or cpu; none before",
+                          DEFAULT_PROP_ACTIVE_BACKEND, kReadOnly));
 
   gst_element_class_set_static_metadata(
-      element_class, "clinvid colour converter", "Filter/Effect/Converter/Video",
-      "Converts between NV12, I420 and RGBA with Vulkan compute shaders (BT.601/BT.709, "
-      "limited/full range)",
+      element_class, "clinvid colour standardiser", "Filter/Effect/Converter/Video",
+      "Standardises colour with a calibration profile and converts between NV12, I420, YUY2, "
+      "RGBA and BGRA (BT.601/BT.709, limited/full range) on the GPU or the CPU",
       "clinvid");
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
@@ -539,6 +562,9 @@ static void gst_clinvid_color_class_init(gpointer klass, gpointer /*class_data*/
 
   gst_type_mark_as_plugin_api(GST_TYPE_CLINVID_COLOR_MATRIX, static_cast<GstPluginAPIFlags>(0));
   gst_type_mark_as_plugin_api(GST_TYPE_CLINVID_COLOR_RANGE, static_cast<GstPluginAPIFlags>(0));
+  gst_type_mark_as_plugin_api(GST_TYPE_CLINVID_COLOR_MODE, static_cast<GstPluginAPIFlags>(0));
+  gst_type_mark_as_plugin_api(GST_TYPE_CLINVID_COLOR_BACKEND, static_cast<GstPluginAPIFlags>(0));
+  gst_type_mark_as_plugin_api(GST_TYPE_CLINVID_COLOR_CORRECTION, static_cast<GstPluginAPIFlags>(0));
 }
 
 static void gst_clinvid_color_init(GTypeInstance* instance, gpointer /*klass*/) {

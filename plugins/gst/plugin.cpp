@@ -2,6 +2,9 @@
 // GST_PLUGIN_PATH=<build>/plugins/gst; `gst-inspect-1.0 clinvid` lists the elements.
 #include <gst/gst.h>
 
+#include "clinvidagesink.h"
+#include "clinvidagesrc.h"
+#include "clinvidchart.h"
 #include "clinvidcolor.h"
 
 #ifndef PACKAGE
@@ -16,6 +19,9 @@ namespace {
 gboolean plugin_init(GstPlugin* plugin) {
   gboolean ok = TRUE;
   ok &= GST_ELEMENT_REGISTER(clinvidcolor, plugin);
+  ok &= GST_ELEMENT_REGISTER(clinvidchart, plugin);
+  ok &= GST_ELEMENT_REGISTER(clinvidagesink, plugin);
+  ok &= GST_ELEMENT_REGISTER(clinvidagesrc, plugin);
   return ok;
 }
 

@@ -20,6 +20,8 @@ PixelFormat pixel_format(GstVideoFormat format) noexcept {
     case GST_VIDEO_FORMAT_NV12: return PixelFormat::nv12;
     case GST_VIDEO_FORMAT_I420: return PixelFormat::i420;
     case GST_VIDEO_FORMAT_RGBA: return PixelFormat::rgba;
+    case GST_VIDEO_FORMAT_YUY2: return PixelFormat::yuy2;
+    case GST_VIDEO_FORMAT_BGRA: return PixelFormat::bgra;
     default: return PixelFormat::invalid;
   }
 }

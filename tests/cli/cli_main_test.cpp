@@ -25,13 +25,17 @@ TEST(cli_main, help_lists_commands_and_exit_codes) {
 }
 
 TEST(cli_main, each_command_has_its_own_help) {
-  for (const char* command : {"gpu-info", "doctor"}) {
+  for (const char* command : {"gpu-info", "doctor", "calibrate"}) {
     const RunResult r = run_clinvid({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command << ": " << r.err;
     EXPECT_NE(r.out.find(command), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("--json"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("Exit codes"), std::string::npos) << r.out;
   }
+  const RunResult standardise = run_clinvid({"standardise", "--help"});
+  EXPECT_EQ(standardise.exit_code, 0) << standardise.err;
+  EXPECT_NE(standardise.out.find("--profile"), std::string::npos) << standardise.out;
+  EXPECT_NE(standardise.out.find("Exit codes"), std::string::npos) << standardise.out;
   const RunResult gpu = run_clinvid({"gpu-info", "--help"});
   EXPECT_NE(gpu.out.find("CLINVID_VK_DEVICE"), std::string::npos) << gpu.out;
 }

@@ -29,6 +29,8 @@ PixelFormat pixel_format(GstVideoFormat format) {
     case GST_VIDEO_FORMAT_NV12: return PixelFormat::nv12;
     case GST_VIDEO_FORMAT_I420: return PixelFormat::i420;
     case GST_VIDEO_FORMAT_RGBA: return PixelFormat::rgba;
+    case GST_VIDEO_FORMAT_YUY2: return PixelFormat::yuy2;
+    case GST_VIDEO_FORMAT_BGRA: return PixelFormat::bgra;
     default: return PixelFormat::invalid;
   }
 }
@@ -67,7 +69,10 @@ bool init_gstreamer(std::string* why) {
     const std::filesystem::path system_plugins = registry_dir() + "/system-plugins";
     std::error_code ec;
     std::filesystem::create_directory(system_plugins, ec);
-    for (const char* name : {"libgstcoreelements.so", "libgstvideotestsrc.so", "libgstapp.so"}) {
+    // matroska … videoparsersbad: the age elements' tests record, demux and decode H.264.
+    for (const char* name :
+         {"libgstcoreelements.so", "libgstvideotestsrc.so", "libgstapp.so", "libgstmatroska.so",
+          "libgstx264.so", "libgstlibav.so", "libgstvideoparsersbad.so"}) {
       if (!ec) {
         std::filesystem::create_symlink(std::filesystem::path(CLINVID_GST_SYSTEM_PLUGIN_DIR) / name,
                                         system_plugins / name, ec);
@@ -225,8 +230,10 @@ BufferPtr solid_frame(const GstVideoInfo& info, std::vector<std::uint8_t> values
     for (std::uint32_t row = 0; row < extent.rows; ++row) {
       std::uint8_t* line = view.planes[i] + row * view.strides[i];
       for (std::size_t x = 0; x < extent.row_bytes; ++x) {
-        if (view.format == PixelFormat::rgba) {
+        if (view.format == PixelFormat::rgba || view.format == PixelFormat::bgra) {
           line[x] = values.at(x % 4);
+        } else if (view.format == PixelFormat::yuy2) {
+          line[x] = values.at(x % 2 == 0 ? 0 : (x % 4 == 1 ? 1 : 2));
         } else if (view.format == PixelFormat::nv12 && p == 1) {
           line[x] = values.at(1 + x % 2);
         } else {
@@ -242,25 +249,12 @@ Frame reference_output(const ConstFrameView& input, PixelFormat output_format,
                        const gpu::YuvParams& in_params, const gpu::YuvParams& out_params) {
   Frame output =
       take(Frame::allocate(output_format, input.width, input.height), "allocate reference output");
-  const bool in_yuv = is_yuv(input.format);
-  const bool out_yuv = is_yuv(output_format);
-  if (!in_yuv && !out_yuv) {
-    const FrameView dst = output.view();
-    for (std::uint32_t row = 0; row < input.height; ++row) {
-      std::memcpy(dst.planes[0] + row * dst.strides[0], input.planes[0] + row * input.strides[0],
-                  std::size_t{input.width} * 4);
-    }
-  } else if (in_yuv && !out_yuv) {
-    check(gpu::yuv_to_rgba_cpu(input, output.view(), in_params), "yuv_to_rgba_cpu");
-  } else if (!in_yuv && out_yuv) {
-    check(gpu::rgba_to_yuv_cpu(input, output.view(), out_params), "rgba_to_yuv_cpu");
-  } else {
-    Frame rgba = take(Frame::allocate(PixelFormat::rgba, input.width, input.height),
-                      "allocate intermediate RGBA");
-    check(gpu::yuv_to_rgba_cpu(input, rgba.view(), in_params), "yuv_to_rgba_cpu");
-    check(gpu::rgba_to_yuv_cpu(std::as_const(rgba).view(), output.view(), out_params),
-          "rgba_to_yuv_cpu");
-  }
+  colour::StandardiseSettings settings;
+  settings.mode = colour::StandardiseMode::passthrough;
+  settings.input_yuv = in_params;
+  settings.output_yuv = out_params;
+  check(colour::standardise_frame_cpu(input, output.view(), settings, nullptr),
+        "standardise_frame_cpu");
   return output;
 }
 

@@ -13,6 +13,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include "colour/standardiser.hpp"
 #include "core/frame.hpp"
 #include "gpu/yuv.hpp"
 
@@ -72,7 +73,8 @@ enum class Colorimetry { bt601_limited, bt601_full, bt709_limited, bt709_full };
 [[nodiscard]] const char* to_string(Colorimetry c) noexcept;
 [[nodiscard]] gpu::YuvParams yuv_params(Colorimetry c) noexcept;
 
-// Video info for `format` ("NV12", "I420", "RGBA") at 30 fps; YUV formats get `colorimetry`.
+// Video info for `format` ("NV12", "I420", "YUY2", "RGBA", "BGRA") at 30 fps; YUV formats get
+// `colorimetry`.
 [[nodiscard]] GstVideoInfo video_info(const char* format, int width, int height,
                                       Colorimetry colorimetry);
 [[nodiscard]] CapsPtr caps_of(const GstVideoInfo& info);
@@ -83,8 +85,9 @@ enum class Colorimetry { bt601_limited, bt601_full, bt709_limited, bt709_full };
 // take the four bytes of `rgba`.
 [[nodiscard]] BufferPtr solid_frame(const GstVideoInfo& info, std::vector<std::uint8_t> values);
 
-// CPU reference of what clinvidcolor makes of `input`: YUV -> RGBA with the input's params,
-// RGBA -> YUV with the output's, YUV -> YUV through an 8-bit RGBA frame, RGBA -> RGBA a copy.
+// CPU reference of what clinvidcolor without a profile makes of `input`: the engine's
+// standardise_frame_cpu in passthrough mode (YUV decoded with the input's params, encoded
+// with the output's, no 8-bit RGB step in between).
 [[nodiscard]] Frame reference_output(const ConstFrameView& input, PixelFormat output_format,
                                      const gpu::YuvParams& in_params,
                                      const gpu::YuvParams& out_params);

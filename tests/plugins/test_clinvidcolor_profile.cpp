@@ -1,0 +1,178 @@
+// clinvidcolor with a calibration profile: the properties, standardising a synthetic tungsten
+// chart to the reference on both backends and both correction paths (checked against the
+// engine's CPU reference and by measuring the chart), and the errors a bad setup gives.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "colour/profile.hpp"
+#include "colour/standardiser.hpp"
+#include "colour_fixtures.hpp"
+#include "gpu/context.hpp"
+#include "gst_test_env.hpp"
+
+namespace clinvid::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string string_of(GObject* object, const char* name) {
+  gchar* value = nullptr;
+  g_object_get(object, name, &value, nullptr);
+  const std::string text = value != nullptr ? value : "<null>";
+  g_free(value);
+  return text;
+}
+
+std::string nick_of(GObject* object, const char* name) {
+  GParamSpec* pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(object), name);
+  gint value = 0;
+  g_object_get(object, name, &value, nullptr);
+  GEnumValue* e = g_enum_get_value(G_PARAM_SPEC_ENUM(pspec)->enum_class, value);
+  return e != nullptr ? e->value_nick : "?";
+}
+
+class ClinvidColorProfile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    ASSERT_TRUE(init_gstreamer(&why)) << why;
+    if (!gpu_available(&why)) GTEST_SKIP() << "no usable Vulkan device: " << why;
+    profile_ = dir_.path() / "p.json";
+    ASSERT_TRUE(colour::save_profile(profile_, tungsten_profile()));
+  }
+
+  // Runs `description` to EOS or ERROR; returns the error text ("" at EOS).
+  static std::string run_pipeline(const std::string& description) {
+    GError* error = nullptr;
+    ElementPtr pipeline(gst_parse_launch(description.c_str(), &error));
+    if (error != nullptr) {
+      const std::string text = error->message;
+      g_error_free(error);
+      return "parse: " + text;
+    }
+    gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
+    BusPtr bus(gst_element_get_bus(pipeline.get()));
+    MessagePtr message(gst_bus_timed_pop_filtered(
+        bus.get(), 60 * GST_SECOND,
+        static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR)));
+    gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+    if (!message) return "timeout";
+    return GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_ERROR ? describe(message.get()) : "";
+  }
+
+  ScratchDir dir_;
+  fs::path profile_;
+};
+
+TEST_F(ClinvidColorProfile, PropertiesHaveDefaultsAndCanBeSet) {
+  const ElementPtr element(gst_element_factory_make("clinvidcolor", nullptr));
+  GObject* object = G_OBJECT(element.get());
+  EXPECT_EQ(string_of(object, "profile"), "<null>");
+  EXPECT_EQ(nick_of(object, "mode"), "auto");
+  EXPECT_EQ(nick_of(object, "backend"), "auto");
+  EXPECT_EQ(nick_of(object, "correction"), "model");
+  EXPECT_EQ(string_of(object, "active-backend"), "none");
+  gst_util_set_object_arg(object, "mode", "difference");
+  gst_util_set_object_arg(object, "backend", "cpu");
+  gst_util_set_object_arg(object, "correction", "lut");
+  g_object_set(object, "profile", profile_.c_str(), nullptr);
+  EXPECT_EQ(nick_of(object, "mode"), "difference");
+  EXPECT_EQ(nick_of(object, "backend"), "cpu");
+  EXPECT_EQ(nick_of(object, "correction"), "lut");
+  EXPECT_EQ(string_of(object, "profile"), profile_.string());
+}
+
+TEST_F(ClinvidColorProfile, AutoBackendIsGpuUnlessTheDeviceIsACpu) {
+  const ElementPtr element(gst_element_factory_make("clinvidcolor", nullptr));
+  ASSERT_EQ(gst_element_set_state(element.get(), GST_STATE_PAUSED), GST_STATE_CHANGE_SUCCESS);
+  auto context = gpu::Context::shared();
+  ASSERT_TRUE(context);
+  const bool cpu_device = (*context)->info().type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+  EXPECT_EQ(string_of(G_OBJECT(element.get()), "active-backend"), cpu_device ? "cpu" : "gpu");
+  gst_element_set_state(element.get(), GST_STATE_NULL);
+  EXPECT_EQ(string_of(G_OBJECT(element.get()), "active-backend"), "none");
+}
+
+TEST_F(ClinvidColorProfile, StandardisesTheTungstenChartOnEveryBackendAndPath) {
+  const auto& image = tungsten_chart_image();
+  const Frame input_frame = colour::testing::to_rgba_frame(image.rgb);
+  const GstVideoInfo info =
+      video_info("RGBA", image.rgb.cols, image.rgb.rows, Colorimetry::bt709_limited);
+  auto prepared = colour::prepare_correction(tungsten_profile().correction);
+  ASSERT_TRUE(prepared);
+  for (const char* backend : {"gpu", "cpu"}) {
+    for (const char* correction : {"model", "lut"}) {
+      SCOPED_TRACE(std::string(backend) + " " + correction);
+      const std::string launch = std::string("clinvidcolor backend=") + backend +
+                                 " correction=" + correction + " profile=" + profile_.string();
+      HarnessPtr h(gst_harness_new_parse(launch.c_str()));
+      gst_harness_set_caps(h.get(), caps_of(info).release(), caps_of(info).release());
+      BufferPtr input(gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&info), nullptr));
+      {
+        MappedFrame frame(info, input.get(), GST_MAP_WRITE);
+        ASSERT_TRUE(frame.ok());
+        const FrameView dst = frame.view();
+        const ConstFrameView src = input_frame.view();
+        for (std::uint32_t y = 0; y < src.height; ++y) {
+          std::memcpy(dst.planes[0] + y * dst.strides[0], src.planes[0] + y * src.strides[0],
+                      std::size_t{src.width} * 4);
+        }
+      }
+      BufferPtr output(gst_harness_push_and_pull(h.get(), gst_buffer_ref(input.get())));
+      ASSERT_TRUE(output);
+      MappedFrame out(info, output.get(), GST_MAP_READ);
+      ASSERT_TRUE(out.ok());
+
+      Frame expected =
+          *Frame::allocate(PixelFormat::rgba, input_frame.width(), input_frame.height());
+      colour::StandardiseSettings settings;
+      settings.path = std::string(correction) == "lut" ? colour::CorrectionPath::lut
+                                                       : colour::CorrectionPath::model;
+      ASSERT_TRUE(
+          colour::standardise_frame_cpu(input_frame.view(), expected.view(), settings, &*prepared));
+      std::string where;
+      const int tolerance = std::string(backend) == "gpu" ? 1 : colour::kFastCpuMaxLsb;
+      EXPECT_LE(max_abs_diff(out.const_view(), std::as_const(expected).view(), &where), tolerance)
+          << where;
+      EXPECT_LE(chart_delta_e00(out.const_view()), 1.5);
+    }
+  }
+}
+
+TEST_F(ClinvidColorProfile, LaunchLineWithAProfileRuns) {
+  for (const std::string tail : {"", " mode=difference", " backend=cpu correction=lut"}) {
+    EXPECT_EQ(run_pipeline("videotestsrc num-buffers=10 ! clinvidcolor profile=" +
+                           profile_.string() + tail + " ! fakesink"),
+              "")
+        << tail;
+  }
+  EXPECT_EQ(run_pipeline("videotestsrc num-buffers=5 ! video/x-raw,format=YUY2 ! clinvidcolor "
+                         "profile=" +
+                         profile_.string() + " ! video/x-raw,format=BGRA ! fakesink"),
+            "");
+}
+
+TEST_F(ClinvidColorProfile, BadProfileIsAnElementErrorNamingTheFile) {
+  const fs::path bad = dir_.path() / "broken.json";
+  std::ofstream(bad) << "{ this is not json";
+  std::string error = run_pipeline(
+      "videotestsrc num-buffers=5 ! clinvidcolor profile=" + bad.string() + " ! fakesink");
+  EXPECT_NE(error.find("broken.json"), std::string::npos) << error;
+  EXPECT_NE(error.find("calibration profile"), std::string::npos) << error;
+
+  error = run_pipeline("videotestsrc num-buffers=5 ! clinvidcolor profile=" +
+                       (dir_.path() / "missing.json").string() + " ! fakesink");
+  EXPECT_NE(error.find("missing.json"), std::string::npos) << error;
+}
+
+TEST_F(ClinvidColorProfile, StandardiseWithoutAProfileIsAnError) {
+  const std::string error =
+      run_pipeline("videotestsrc num-buffers=5 ! clinvidcolor mode=standardise ! fakesink");
+  EXPECT_NE(error.find("need a profile"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace clinvid::test
