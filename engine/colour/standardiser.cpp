@@ -92,56 +92,6 @@ std::uint32_t shader_format(PixelFormat format) noexcept {
   return 0;
 }
 
-struct PackedLayout {
-  std::array<std::size_t, 3> offsets{};
-  std::array<std::size_t, 3> strides{};
-  std::size_t size_bytes = 0;
-};
-
-PackedLayout packed_layout(PixelFormat format, std::uint32_t width, std::uint32_t height) {
-  PackedLayout out;
-  for (int p = 0; p < plane_count(format); ++p) {
-    const auto i = static_cast<std::size_t>(p);
-    const PlaneExtent extent = plane_extent(format, width, height, p);
-    out.offsets[i] = out.size_bytes;
-    out.strides[i] = aligned_stride(extent.row_bytes);
-    out.size_bytes += out.strides[i] * extent.rows;
-  }
-  return out;
-}
-
-void copy_in(const ConstFrameView& src, const PackedLayout& layout, std::byte* out) {
-  for (int p = 0; p < plane_count(src.format); ++p) {
-    const auto i = static_cast<std::size_t>(p);
-    const PlaneExtent extent = plane_extent(src.format, src.width, src.height, p);
-    if (src.strides[i] == layout.strides[i]) {
-      std::memcpy(out + layout.offsets[i], src.planes[i],
-                  layout.strides[i] * (extent.rows - 1) + extent.row_bytes);
-      continue;
-    }
-    for (std::uint32_t row = 0; row < extent.rows; ++row) {
-      std::memcpy(out + layout.offsets[i] + row * layout.strides[i],
-                  src.planes[i] + row * src.strides[i], extent.row_bytes);
-    }
-  }
-}
-
-void copy_out(const std::byte* in, const PackedLayout& layout, const FrameView& dst) {
-  for (int p = 0; p < plane_count(dst.format); ++p) {
-    const auto i = static_cast<std::size_t>(p);
-    const PlaneExtent extent = plane_extent(dst.format, dst.width, dst.height, p);
-    if (dst.strides[i] == layout.strides[i]) {
-      std::memcpy(dst.planes[i], in + layout.offsets[i],
-                  layout.strides[i] * (extent.rows - 1) + extent.row_bytes);
-      continue;
-    }
-    for (std::uint32_t row = 0; row < extent.rows; ++row) {
-      std::memcpy(dst.planes[i] + row * dst.strides[i],
-                  in + layout.offsets[i] + row * layout.strides[i], extent.row_bytes);
-    }
-  }
-}
-
 void fill_rows(float (&rows)[12], const std::array<float, 9>& m,
                const std::array<float, 3>& offset) {
   for (std::size_t r = 0; r < 3; ++r) {
@@ -264,7 +214,7 @@ class GpuStandardiser final : public Standardiser {
       params.out_stride[i] = static_cast<std::uint32_t>(out_layout.strides[i]);
     }
     std::memcpy(params_upload_.mapped(), &params, sizeof(params));
-    copy_in(src, in_layout, upload_.mapped());
+    pack_planes(src, in_layout, upload_.mapped());
 
     const VkDeviceSize params_bytes = sizeof(GpuParams) + (lut_dirty_ ? lut_bytes() : 0);
     const VkBuffer in_buffer = direct_ ? upload_.handle() : input_.handle();
@@ -307,7 +257,7 @@ class GpuStandardiser final : public Standardiser {
     if (!status) return with_context(status.error(), "standardise on the GPU");
     lut_dirty_ = false;
     if (auto s = readback_.invalidate(); !s) return s;
-    copy_out(readback_.mapped(), out_layout, dst);
+    unpack_planes(readback_.mapped(), out_layout, dst);
     if (timestamps_) {
       auto ns = timestamps_->elapsed_ns(0, 1);
       last_gpu_ns_ = ns ? *ns : 0;

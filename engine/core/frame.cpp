@@ -91,6 +91,52 @@ Status validate(const ConstFrameView& view) {
   return {};
 }
 
+PackedLayout packed_layout(PixelFormat format, std::uint32_t width, std::uint32_t height) noexcept {
+  PackedLayout out;
+  for (int p = 0; p < plane_count(format); ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    const PlaneExtent extent = plane_extent(format, width, height, p);
+    out.offsets[i] = out.size_bytes;
+    out.strides[i] = aligned_stride(extent.row_bytes);
+    out.size_bytes += out.strides[i] * extent.rows;
+  }
+  return out;
+}
+
+namespace {
+
+// One plane, row by row, or in one copy when both sides have the same stride.
+void copy_plane(std::byte* to, std::size_t to_stride, const std::byte* from,
+                std::size_t from_stride, const PlaneExtent& extent) noexcept {
+  if (extent.rows == 0) return;
+  if (to_stride == from_stride) {
+    std::memcpy(to, from, to_stride * (extent.rows - 1) + extent.row_bytes);
+    return;
+  }
+  for (std::uint32_t row = 0; row < extent.rows; ++row) {
+    std::memcpy(to + row * to_stride, from + row * from_stride, extent.row_bytes);
+  }
+}
+
+}  // namespace
+
+void pack_planes(const ConstFrameView& src, const PackedLayout& layout, std::byte* out) noexcept {
+  for (int p = 0; p < plane_count(src.format); ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    copy_plane(out + layout.offsets[i], layout.strides[i],
+               reinterpret_cast<const std::byte*>(src.planes[i]), src.strides[i],
+               plane_extent(src.format, src.width, src.height, p));
+  }
+}
+
+void unpack_planes(const std::byte* in, const PackedLayout& layout, const FrameView& dst) noexcept {
+  for (int p = 0; p < plane_count(dst.format); ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    copy_plane(reinterpret_cast<std::byte*>(dst.planes[i]), dst.strides[i], in + layout.offsets[i],
+               layout.strides[i], plane_extent(dst.format, dst.width, dst.height, p));
+  }
+}
+
 Result<Frame> Frame::allocate(PixelFormat format, std::uint32_t width, std::uint32_t height) {
   if (plane_count(format) == 0) return fail(Errc::unsupported, "frame format");
   if (width == 0 || height == 0 || width > 16384 || height > 16384) {
@@ -101,15 +147,10 @@ Result<Frame> Frame::allocate(PixelFormat format, std::uint32_t width, std::uint
   f.format_ = format;
   f.width_ = width;
   f.height_ = height;
-  std::size_t offset = 0;
-  for (int p = 0; p < plane_count(format); ++p) {
-    const auto i = static_cast<std::size_t>(p);
-    const PlaneExtent extent = plane_extent(format, width, height, p);
-    f.offsets_[i] = offset;
-    f.strides_[i] = aligned_stride(extent.row_bytes);
-    offset += f.strides_[i] * extent.rows;
-  }
-  f.bytes_.assign(offset, 0);
+  const PackedLayout layout = packed_layout(format, width, height);
+  f.offsets_ = layout.offsets;
+  f.strides_ = layout.strides;
+  f.bytes_.assign(layout.size_bytes, 0);
   return f;
 }
 

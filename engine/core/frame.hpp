@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -90,6 +91,22 @@ class Frame {
   std::array<std::size_t, 3> strides_{};
   std::vector<std::uint8_t> bytes_;
 };
+
+// Planes back to back, each row padded to a multiple of 4 bytes: the layout of Frame, of
+// GStreamer's default frames, and of the staging buffers the compute shaders read and write
+// (they address planes in 32-bit words).
+struct PackedLayout {
+  std::array<std::size_t, 3> offsets{};
+  std::array<std::size_t, 3> strides{};
+  std::size_t size_bytes = 0;
+};
+[[nodiscard]] PackedLayout packed_layout(PixelFormat format, std::uint32_t width,
+                                         std::uint32_t height) noexcept;
+
+// Copies the visible bytes of every plane of `src` into `out` laid out as `layout` (which
+// must be packed_layout of src's format and size), and back. Padding bytes are not written.
+void pack_planes(const ConstFrameView& src, const PackedLayout& layout, std::byte* out) noexcept;
+void unpack_planes(const std::byte* in, const PackedLayout& layout, const FrameView& dst) noexcept;
 
 // Row stride GStreamer and our GPU layout use: row bytes rounded up to 4.
 [[nodiscard]] constexpr std::size_t aligned_stride(std::size_t row_bytes) noexcept {

@@ -24,49 +24,8 @@ static_assert(sizeof(PushConstants) == 96);
 
 constexpr std::uint32_t kGroupSize = 16;
 
-// Planes packed back to back, each row padded to 4 bytes, as the shaders require.
-struct PackedLayout {
-  std::array<std::size_t, 3> offsets{};
-  std::array<std::size_t, 3> strides{};
-  std::size_t size_bytes = 0;
-};
-
-PackedLayout packed_layout(PixelFormat format, std::uint32_t width, std::uint32_t height) {
-  PackedLayout out;
-  for (int p = 0; p < plane_count(format); ++p) {
-    const auto i = static_cast<std::size_t>(p);
-    const PlaneExtent extent = plane_extent(format, width, height, p);
-    out.offsets[i] = out.size_bytes;
-    out.strides[i] = aligned_stride(extent.row_bytes);
-    out.size_bytes += out.strides[i] * extent.rows;
-  }
-  return out;
-}
-
 std::uint32_t shader_format(PixelFormat format) {
   return format == PixelFormat::nv12 ? 1U : 2U;
-}
-
-void copy_planes_in(const ConstFrameView& src, const PackedLayout& layout, std::byte* out) {
-  for (int p = 0; p < plane_count(src.format); ++p) {
-    const auto i = static_cast<std::size_t>(p);
-    const PlaneExtent extent = plane_extent(src.format, src.width, src.height, p);
-    for (std::uint32_t row = 0; row < extent.rows; ++row) {
-      std::memcpy(out + layout.offsets[i] + row * layout.strides[i],
-                  src.planes[i] + row * src.strides[i], extent.row_bytes);
-    }
-  }
-}
-
-void copy_planes_out(const std::byte* in, const PackedLayout& layout, const FrameView& dst) {
-  for (int p = 0; p < plane_count(dst.format); ++p) {
-    const auto i = static_cast<std::size_t>(p);
-    const PlaneExtent extent = plane_extent(dst.format, dst.width, dst.height, p);
-    for (std::uint32_t row = 0; row < extent.rows; ++row) {
-      std::memcpy(dst.planes[i] + row * dst.strides[i],
-                  in + layout.offsets[i] + row * layout.strides[i], extent.row_bytes);
-    }
-  }
 }
 
 PushConstants make_push(const std::array<float, 9>& matrix, const std::array<float, 3>& offset,
@@ -183,7 +142,7 @@ Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
       !s) {
     return s;
   }
-  copy_planes_in(src, in_layout, upload_.mapped());
+  pack_planes(src, in_layout, upload_.mapped());
 
   const bool src_yuv = is_yuv420(src.format);
   const bool dst_yuv = is_yuv420(dst.format);
@@ -235,7 +194,7 @@ Status YuvConverter::convert(const ConstFrameView& src, const FrameView& dst,
   });
   if (!status) return with_context(status.error(), "yuv convert");
   if (auto s = readback_.invalidate(); !s) return s;
-  copy_planes_out(readback_.mapped(), out_layout, dst);
+  unpack_planes(readback_.mapped(), out_layout, dst);
   if (timestamps_) {
     auto ns = timestamps_->elapsed_ns(0, 1);
     last_gpu_ns_ = ns ? *ns : 0;
