@@ -23,6 +23,7 @@
  */
 // clang-format on
 #include "clinvidagesink.h"
+#include "register_type.h"
 
 #include <chrono>
 #include <cstdint>
@@ -167,22 +168,16 @@ struct _GstClinvidAgeSink {
   AgeSinkState* state;  // owned; see AgeSinkState
 };
 
-// Registered by hand rather than with G_DEFINE_TYPE, whose expansion casts function pointers
-// C-style (-Wold-style-cast); these entry points already have GLib's exact signatures.
+// Registered through register_type.h rather than G_DEFINE_TYPE (see there).
 static gpointer gst_clinvid_age_sink_parent_class = nullptr;
 static void gst_clinvid_age_sink_class_init(gpointer klass, gpointer class_data);
 static void gst_clinvid_age_sink_init(GTypeInstance* instance, gpointer klass);
 
 GType gst_clinvid_age_sink_get_type(void) {
-  static const GType type = [] {
-    GTypeInfo info{};
-    info.class_size = static_cast<guint16>(sizeof(GstClinvidAgeSinkClass));
-    info.class_init = gst_clinvid_age_sink_class_init;
-    info.instance_size = static_cast<guint16>(sizeof(GstClinvidAgeSink));
-    info.instance_init = gst_clinvid_age_sink_init;
-    return g_type_register_static(GST_TYPE_BASE_SINK, "GstClinvidAgeSink", &info,
-                                  static_cast<GTypeFlags>(0));
-  }();
+  static const GType type =
+      clinvid::gst::register_element_type<GstClinvidAgeSink, GstClinvidAgeSinkClass>(
+          GST_TYPE_BASE_SINK, "GstClinvidAgeSink", gst_clinvid_age_sink_class_init,
+          gst_clinvid_age_sink_init);
   return type;
 }
 

@@ -21,6 +21,7 @@
  */
 // clang-format on
 #include "clinvidagesrc.h"
+#include "register_type.h"
 
 #include <cstdint>
 #include <exception>
@@ -104,22 +105,16 @@ struct _GstClinvidAgeSrc {
   AgeSrcState* state;  // owned; see AgeSrcState
 };
 
-// Registered by hand rather than with G_DEFINE_TYPE, whose expansion casts function pointers
-// C-style (-Wold-style-cast); these entry points already have GLib's exact signatures.
+// Registered through register_type.h rather than G_DEFINE_TYPE (see there).
 static gpointer gst_clinvid_age_src_parent_class = nullptr;
 static void gst_clinvid_age_src_class_init(gpointer klass, gpointer class_data);
 static void gst_clinvid_age_src_init(GTypeInstance* instance, gpointer klass);
 
 GType gst_clinvid_age_src_get_type(void) {
-  static const GType type = [] {
-    GTypeInfo info{};
-    info.class_size = static_cast<guint16>(sizeof(GstClinvidAgeSrcClass));
-    info.class_init = gst_clinvid_age_src_class_init;
-    info.instance_size = static_cast<guint16>(sizeof(GstClinvidAgeSrc));
-    info.instance_init = gst_clinvid_age_src_init;
-    return g_type_register_static(GST_TYPE_BASE_SRC, "GstClinvidAgeSrc", &info,
-                                  static_cast<GTypeFlags>(0));
-  }();
+  static const GType type =
+      clinvid::gst::register_element_type<GstClinvidAgeSrc, GstClinvidAgeSrcClass>(
+          GST_TYPE_BASE_SRC, "GstClinvidAgeSrc", gst_clinvid_age_src_class_init,
+          gst_clinvid_age_src_init);
   return type;
 }
 

@@ -19,6 +19,7 @@
  */
 // clang-format on
 #include "clinvidchart.h"
+#include "register_type.h"
 
 #include <cstdint>
 #include <exception>
@@ -145,21 +146,16 @@ struct _GstClinvidChart {
   ChartState* state;  // owned
 };
 
-// Registered by hand for the reason given in clinvidcolor.cpp (-Wold-style-cast).
+// Registered through register_type.h rather than G_DEFINE_TYPE (see there).
 static gpointer gst_clinvid_chart_parent_class = nullptr;
 static void gst_clinvid_chart_class_init(gpointer klass, gpointer class_data);
 static void gst_clinvid_chart_init(GTypeInstance* instance, gpointer klass);
 
 GType gst_clinvid_chart_get_type(void) {
-  static const GType type = [] {
-    GTypeInfo info{};
-    info.class_size = static_cast<guint16>(sizeof(GstClinvidChartClass));
-    info.class_init = gst_clinvid_chart_class_init;
-    info.instance_size = static_cast<guint16>(sizeof(GstClinvidChart));
-    info.instance_init = gst_clinvid_chart_init;
-    return g_type_register_static(GST_TYPE_VIDEO_FILTER, "GstClinvidChart", &info,
-                                  static_cast<GTypeFlags>(0));
-  }();
+  static const GType type =
+      clinvid::gst::register_element_type<GstClinvidChart, GstClinvidChartClass>(
+          GST_TYPE_VIDEO_FILTER, "GstClinvidChart", gst_clinvid_chart_class_init,
+          gst_clinvid_chart_init);
   return type;
 }
 

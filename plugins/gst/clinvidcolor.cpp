@@ -35,6 +35,7 @@
  */
 // clang-format on
 #include "clinvidcolor.h"
+#include "register_type.h"
 
 #include <array>
 #include <atomic>
@@ -164,22 +165,16 @@ struct _GstClinvidColor {
   ColorState* state;  // owned; see ColorState
 };
 
-// Registered by hand rather than with G_DEFINE_TYPE, whose expansion casts function pointers
-// C-style (-Wold-style-cast); these entry points already have GLib's exact signatures.
+// Registered through register_type.h rather than G_DEFINE_TYPE (see there).
 static gpointer gst_clinvid_color_parent_class = nullptr;
 static void gst_clinvid_color_class_init(gpointer klass, gpointer class_data);
 static void gst_clinvid_color_init(GTypeInstance* instance, gpointer klass);
 
 GType gst_clinvid_color_get_type(void) {
-  static const GType type = [] {
-    GTypeInfo info{};
-    info.class_size = static_cast<guint16>(sizeof(GstClinvidColorClass));
-    info.class_init = gst_clinvid_color_class_init;
-    info.instance_size = static_cast<guint16>(sizeof(GstClinvidColor));
-    info.instance_init = gst_clinvid_color_init;
-    return g_type_register_static(GST_TYPE_VIDEO_FILTER, "GstClinvidColor", &info,
-                                  static_cast<GTypeFlags>(0));
-  }();
+  static const GType type =
+      clinvid::gst::register_element_type<GstClinvidColor, GstClinvidColorClass>(
+          GST_TYPE_VIDEO_FILTER, "GstClinvidColor", gst_clinvid_color_class_init,
+          gst_clinvid_color_init);
   return type;
 }
 
