@@ -6,7 +6,7 @@
 // the frame (the bandwidth bound). The peers read raw frames from a file (page cache) and
 // their numbers include process start-up; ours time process() alone.
 //
-// Usage: bench_standardise [frames=60]
+// Usage: bench_standardise [frames=60] [WIDTHxHEIGHT=1920x1080]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -85,9 +85,14 @@ double run_command(const std::string& cmd, int frames, int& rc) {
 
 int main(int argc, char** argv) {
   const int frames = argc > 1 ? std::max(1, std::atoi(argv[1])) : 60;
-  constexpr std::uint32_t kWidth = 1920, kHeight = 1080;
-  const Frame src = make_frame(kWidth, kHeight);
-  Frame dst = Frame::allocate(PixelFormat::nv12, kWidth, kHeight).value();
+  std::uint32_t width = 1920, height = 1080;
+  if (argc > 2 && (std::sscanf(argv[2], "%ux%u", &width, &height) != 2 || width < 2 || height < 2 ||
+                   width > 16384 || height > 16384)) {
+    std::fprintf(stderr, "bench_standardise: size must be WIDTHxHEIGHT, e.g. 3840x2160\n");
+    return 2;
+  }
+  const Frame src = make_frame(width, height);
+  Frame dst = Frame::allocate(PixelFormat::nv12, width, height).value();
   const Correction correction = bench_correction();
   std::vector<Row> rows;
 
@@ -118,7 +123,7 @@ int main(int argc, char** argv) {
       const double fps = time_backend(*s, path, n, ns);
       rows.push_back(
           {path == CorrectionPath::model ? "clinvid vulkan, model" : "clinvid vulkan, LUT", fps,
-           fmt::format("device {:.1f} ms/frame", static_cast<double>(ns) / n / 1e6)});
+           fmt::format("device {:.2f} ms/frame", static_cast<double>(ns) / n / 1e6)});
     }
   } else {
     std::fprintf(stderr, "no Vulkan device: %s\n", ctx.error().message().c_str());
@@ -156,8 +161,8 @@ int main(int argc, char** argv) {
   }
   const auto& m = correction.model.m;
   const std::string input =
-      fmt::format("ffmpeg -v error -nostdin -f rawvideo -pix_fmt nv12 -s {}x{} -i {}", kWidth,
-                  kHeight, raw.string());
+      fmt::format("ffmpeg -v error -nostdin -f rawvideo -pix_fmt nv12 -s {}x{} -i {}", width,
+                  height, raw.string());
   const std::vector<std::pair<std::string, std::string>> peers = {
       {"ffmpeg colorchannelmixer",
        fmt::format("{} -vf colorchannelmixer=rr={}:rg={}:rb={}:gr={}:gg={}:gb={}:br={}:bg={}:bb={},"
@@ -170,7 +175,7 @@ int main(int argc, char** argv) {
        fmt::format("gst-launch-1.0 -q filesrc location={} ! rawvideoparse format=nv12 width={} "
                    "height={} framerate=30/1 ! videobalance contrast=1.1 saturation=1.2 "
                    "brightness=0.02 ! fakesink sync=false",
-                   raw.string(), kWidth, kHeight)},
+                   raw.string(), width, height)},
   };
   double mixer_fps = 0.0;
   for (const auto& [name, cmd] : peers) {
@@ -187,7 +192,7 @@ int main(int argc, char** argv) {
   std::filesystem::remove(cube);
 
   fmt::print("NV12 -> NV12 standardisation, {}x{}, {} frames, Vulkan device: {}, {} threads\n",
-             kWidth, kHeight, frames, device, std::thread::hardware_concurrency());
+             width, height, frames, device, std::thread::hardware_concurrency());
   for (const Row& r : rows) {
     const std::string ratio =
         mixer_fps > 0.0 ? fmt::format("{:6.2f}x colorchannelmixer", r.fps / mixer_fps) : "";
