@@ -10,7 +10,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   # core libraries
   libexpected-dev libfmt-dev nlohmann-json3-dev libcli11-dev libeigen3-dev
-  libsodium-dev libsqlite3-dev libpng-dev zlib1g-dev
+  libsodium-dev libssl-dev libsqlite3-dev libpng-dev zlib1g-dev
   # computer vision: ColorChecker detection (mcc), optical flow for point tracking
   libopencv-dev libopencv-contrib-dev
   # tests

@@ -8,9 +8,7 @@
 #include <system_error>
 #include <vector>
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
+#include "media/image_codec.hpp"
 
 namespace clinvid::cli {
 namespace {
@@ -53,54 +51,25 @@ std::filesystem::path temporary_path(const std::filesystem::path& path) {
 }
 
 Result<Frame> read_image_rgba(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return fail(Errc::not_found, "no such file: " + path.string());
+  auto frame = media::read_image(path);
+  if (!frame && frame.error().code == Errc::corrupt) {
+    return fail(Errc::unsupported, "cannot decode " + frame.error().detail);
   }
-  cv::Mat bgr;
-  try {
-    bgr = cv::imread(path.string(), cv::IMREAD_COLOR);
-  } catch (const cv::Exception& e) {
-    return fail(Errc::unsupported, "cannot decode " + path.string() + ": " + e.what());
-  }
-  if (bgr.empty() || bgr.type() != CV_8UC3) {
-    return fail(Errc::unsupported, "cannot decode " + path.string() + " as an 8-bit image");
-  }
-  auto frame = Frame::allocate(PixelFormat::rgba, static_cast<std::uint32_t>(bgr.cols),
-                               static_cast<std::uint32_t>(bgr.rows));
-  if (!frame) return tl::unexpected(frame.error());
-  const FrameView view = frame->view();
-  cv::Mat rgba(bgr.rows, bgr.cols, CV_8UC4, view.planes[0], view.strides[0]);
-  cv::cvtColor(bgr, rgba, cv::COLOR_BGR2RGBA);
-  return std::move(*frame);
+  return frame;
 }
 
 Status write_image_rgba(const std::filesystem::path& path, const ConstFrameView& rgba) {
   if (auto ok = validate(rgba); !ok) return ok;
   if (rgba.format != PixelFormat::rgba) return fail(Errc::internal, "write_image_rgba needs RGBA");
-  const std::string ext = lower_extension(path);
-  std::vector<int> params;
-  if (ext == ".jpg" || ext == ".jpeg") {
-    params = {cv::IMWRITE_JPEG_QUALITY, 95};
-  } else if (ext != ".png") {
+  const media::ImageFormat format = media::image_format_for(path);
+  if (format == media::ImageFormat::invalid) {
     return fail(Errc::unsupported,
                 "cannot write " + path.string() + ": the extension must be .png, .jpg or .jpeg");
   }
-  // cv::Mat wants a mutable pointer; the data is only read.
-  const cv::Mat view(static_cast<int>(rgba.height), static_cast<int>(rgba.width), CV_8UC4,
-                     const_cast<std::uint8_t*>(rgba.planes[0]), rgba.strides[0]);
-  cv::Mat bgr;
-  cv::cvtColor(view, bgr, cv::COLOR_RGBA2BGR);
-  std::vector<std::uint8_t> encoded;
-  try {
-    if (!cv::imencode(ext, bgr, encoded, params)) {
-      return fail(Errc::media, "OpenCV could not encode " + path.string());
-    }
-  } catch (const cv::Exception& e) {
-    return fail(Errc::media, "cannot encode " + path.string() + ": " + e.what());
-  }
+  auto encoded = media::encode_image(rgba, format, 95);
+  if (!encoded) return fail(encoded.error().code, path.string() + ": " + encoded.error().detail);
   const std::filesystem::path tmp = temporary_path(path);
-  if (auto s = write_bytes(tmp, encoded); !s) return s;
+  if (auto s = write_bytes(tmp, *encoded); !s) return s;
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {

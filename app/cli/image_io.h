@@ -1,6 +1,8 @@
-// Still images for the colour commands: PNG and JPEG in and out through OpenCV's imgcodecs,
-// as the engine's RGBA frames. Alpha is not kept (clinical stills have none): frames read
-// here are opaque, and writing drops the alpha channel.
+// Still images for the colour commands: PNG and JPEG in and out through the engine's
+// media/image_codec (FFmpeg's codecs), as the engine's RGBA frames. Alpha is not kept
+// (clinical stills have none): frames read here are opaque, and writing drops the alpha
+// channel. Orientation tags are not applied (pixels as stored; chart detection finds the chart
+// at any rotation).
 #pragma once
 
 #include <filesystem>
@@ -18,7 +20,7 @@ enum class MediaKind {
 
 [[nodiscard]] MediaKind media_kind(const std::filesystem::path& path);
 
-// Errc::not_found for a missing file, Errc::unsupported when OpenCV cannot decode it.
+// Errc::not_found for a missing file, Errc::unsupported when it does not decode.
 [[nodiscard]] Result<Frame> read_image_rgba(const std::filesystem::path& path);
 
 // Encodes `rgba` in the format `path`'s extension names (PNG or JPEG, quality 95) and writes

@@ -1,4 +1,5 @@
-# engine/crypto: the age v1 format on libsodium (see engine/crypto/*.hpp for the contracts).
+# engine/crypto: the age v1 format on libsodium, the payload's AEAD on OpenSSL's libcrypto
+# (see engine/crypto/*.hpp for the contracts).
 # libsodium is linked privately by engine/CMakeLists.txt; no public header here includes it.
 target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/secret.cpp
@@ -19,3 +20,6 @@ target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/recover.cpp
   ${CMAKE_CURRENT_LIST_DIR}/parallel.cpp
 )
+# The payload's ChaCha20-Poly1305 runs on OpenSSL's libcrypto (stream.cpp says why).
+find_package(OpenSSL 3.0 REQUIRED COMPONENTS Crypto)
+target_link_libraries(clinvid_engine PRIVATE OpenSSL::Crypto)
