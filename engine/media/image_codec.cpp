@@ -217,7 +217,9 @@ Result<std::vector<std::uint8_t>> encode_image(const ConstFrameView& rgba, Image
     ctx->flags |= AV_CODEC_FLAG_QSCALE;
     ctx->global_quality = FF_QP2LAMBDA * qscale;
     ctx->color_range = AVCOL_RANGE_JPEG;
+    ctx->sample_aspect_ratio = AVRational{1, 1};  // square pixels; also makes it write JFIF APP0
   }
+  ctx->flags |= AV_CODEC_FLAG_BITEXACT;  // no "Lavc…" comment naming the encoder
   if (const int rc = avcodec_open2(ctx.get(), codec, nullptr); rc < 0) {
     return fail(Errc::media, "cannot open the encoder: " + av_message(rc));
   }

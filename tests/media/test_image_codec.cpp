@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -74,6 +75,11 @@ TEST(ImageCodec, JpegRoundTripIsCloseBothWaysWithOpenCv) {
   auto jpeg = media::encode_image(image.view(), ImageFormat::jpeg, 95);
   ASSERT_TRUE(jpeg) << jpeg.error().message();
   EXPECT_EQ(media::sniff_image(*jpeg), ImageFormat::jpeg);
+  // A JFIF APP0 right after SOI, and no comment segment naming the encoder.
+  ASSERT_GT(jpeg->size(), 10U);
+  EXPECT_EQ((*jpeg)[3], 0xE0);
+  EXPECT_EQ(std::string(jpeg->begin() + 6, jpeg->begin() + 10), "JFIF");
+  EXPECT_EQ(std::string(jpeg->begin(), jpeg->end()).find("Lavc"), std::string::npos);
   auto back = media::decode_image(*jpeg);
   ASSERT_TRUE(back) << back.error().message();
   EXPECT_LE(max_difference(image.view(), back->view()), 12) << "quality 95, 4:4:4";
