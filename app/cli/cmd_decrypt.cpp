@@ -11,7 +11,6 @@
 
 #include "age_cli_common.h"
 #include "age_output.h"
-#include "age_parallel_sink.h"
 #include "crypto/armor.hpp"
 #include "crypto/io.hpp"
 #include "crypto/parallel.hpp"
@@ -109,7 +108,7 @@ ExitCode run_decrypt(const DecryptOptions& options) {
     auto sink = open_output_sink(*target);
     if (!sink) return report_command_error("decrypt", sink.error());
     if (in_regular && !input->armored) {
-      done = decrypt_file_to_sink_parallel(options.input, identities, **sink);
+      done = crypto::decrypt_file_to_sink_parallel(options.input, identities, **sink);
     } else {
       crypto::BufferedSource* buffered = input->buffered.get();
       auto source = std::make_unique<crypto::CallbackSource>(

@@ -11,7 +11,6 @@
 
 #include "age_cli_common.h"
 #include "age_output.h"
-#include "age_parallel_sink.h"
 #include "crypto/armor.hpp"
 #include "crypto/io.hpp"
 #include "crypto/parallel.hpp"
@@ -91,7 +90,7 @@ ExitCode run_encrypt(const EncryptOptions& options) {
     if (in_regular) {
       std::unique_ptr<crypto::ByteSink> out = std::move(*sink);
       if (options.armor) out = std::make_unique<crypto::ArmorEncoder>(std::move(out));
-      done = encrypt_file_to_sink_parallel(options.input, recipients, *out);
+      done = crypto::encrypt_file_to_sink_parallel(options.input, recipients, *out);
     } else {
       done = stream_encrypt(options.input, recipients, std::move(*sink),
                             options.armor ? crypto::Armor::armored : crypto::Armor::binary);

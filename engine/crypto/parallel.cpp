@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -68,6 +70,59 @@ Status run_blocks(std::uint64_t blocks, unsigned threads,
   return {};
 }
 
+// Runs compute(block) on several threads and emit(block) for each block in increasing order,
+// for outputs that can only be appended to (a pipe, stdout, an armor encoder). A worker that
+// has computed block b waits until block b-1 was emitted; since blocks are handed out in
+// order, every earlier block is held by a worker that will emit it (or fail and stop
+// everyone), so this cannot deadlock. One worker per core plus one, so that one can wait on
+// the sink while the others compute.
+Status run_ordered(std::uint64_t blocks, unsigned threads,
+                   const std::function<Status(std::uint64_t, Scratch&)>& compute,
+                   const std::function<Status(std::uint64_t, Scratch&)>& emit) {
+  std::atomic<std::uint64_t> next{0};
+  std::mutex mutex;
+  std::condition_variable turn;
+  std::uint64_t next_emit = 0;
+  bool stop = false;
+  std::optional<Error> first_error;
+  auto failed = [&](Error error) {
+    const std::lock_guard lock(mutex);
+    if (!first_error) first_error = std::move(error);
+    stop = true;
+    turn.notify_all();
+  };
+  auto worker = [&] {
+    Scratch scratch;
+    for (;;) {
+      const std::uint64_t block = next.fetch_add(1);
+      if (block >= blocks) return;
+      {
+        const std::lock_guard lock(mutex);
+        if (stop) return;
+      }
+      if (auto ok = compute(block, scratch); !ok) return failed(ok.error());
+      {
+        std::unique_lock lock(mutex);
+        turn.wait(lock, [&] { return stop || next_emit == block; });
+        if (stop) return;
+      }
+      if (auto ok = emit(block, scratch); !ok) return failed(ok.error());
+      const std::lock_guard lock(mutex);
+      ++next_emit;
+      turn.notify_all();
+    }
+  };
+  const auto extra = static_cast<unsigned>(std::min<std::uint64_t>(threads, blocks - 1));
+  {
+    std::vector<std::jthread> pool;
+    pool.reserve(extra);
+    for (unsigned i = 0; i < extra; ++i) pool.emplace_back(worker);
+    worker();
+  }
+  if (first_error) return tl::unexpected(*first_error);
+  return {};
+}
+
 // Writes a block at its offset and asks the kernel to start writing it back now, so that the
 // fsync before the rename (crash safety) finds little left to do: disk writes overlap the
 // encryption instead of following it. The hint's own failure is harmless (fsync reports any
@@ -88,37 +143,20 @@ Result<std::uint64_t> regular_file_size(int fd, const std::filesystem::path& pat
   return static_cast<std::uint64_t>(st.st_size);
 }
 
-}  // namespace
+// A plaintext file being encrypted: its header and payload nonce, and blocks of chunks sealed
+// independently.
+struct EncryptJob {
+  UniqueFd in_fd;
+  std::filesystem::path in;
+  std::uint64_t size = 0;
+  std::uint64_t chunks = 0;
+  std::uint64_t per_block = 1;
+  std::uint64_t blocks = 0;
+  std::vector<std::uint8_t> start;  // the header and the payload nonce
+  PayloadCipher cipher;
 
-Status encrypt_file_parallel(const std::filesystem::path& in, const std::filesystem::path& out,
-                             std::span<const Recipient> recipients, ParallelOptions options) {
-  auto in_fd = open_for_reading(in);
-  if (!in_fd) return tl::unexpected(in_fd.error());
-  auto plaintext_size = regular_file_size(in_fd->get(), in);
-  if (!plaintext_size) return tl::unexpected(plaintext_size.error());
-
-  auto header = seal_header(recipients);
-  if (!header) return tl::unexpected(header.error());
-  detail::sodium_ready();
-  std::array<std::uint8_t, kPayloadNonceSize> nonce{};
-  random_bytes(nonce);
-  const PayloadCipher cipher = PayloadCipher::derive(header->file_key.bytes(), nonce);
-
-  auto sink = AtomicFileSink::create(out);
-  if (!sink) return tl::unexpected(sink.error());
-  const int out_fd = (*sink)->fd();
-  std::vector<std::uint8_t> start(header->encoded.begin(), header->encoded.end());
-  start.insert(start.end(), nonce.begin(), nonce.end());
-  if (auto ok = pwrite_full(out_fd, start, 0); !ok) return ok;
-  const std::uint64_t payload_offset = start.size();
-
-  const std::uint64_t size = *plaintext_size;
-  const std::uint64_t chunks = size == 0 ? 1 : (size + kChunkSize - 1) / kChunkSize;
-  const std::uint64_t per_block = std::max<std::size_t>(options.chunks_per_block, 1);
-  const std::uint64_t blocks = (chunks + per_block - 1) / per_block;
-  const int source_fd = in_fd->get();
-
-  auto work = [&](std::uint64_t block, Scratch& scratch) -> Status {
+  // Seals block `block` into scratch.sealed.
+  [[nodiscard]] Status seal(std::uint64_t block, Scratch& scratch) const {
     const std::uint64_t first = block * per_block;
     const std::uint64_t count = std::min(per_block, chunks - first);
     const std::uint64_t plain_begin = first * kChunkSize;
@@ -127,7 +165,7 @@ Status encrypt_file_parallel(const std::filesystem::path& in, const std::filesys
     scratch.sealed.resize(scratch.plain.size() + count * kTagSize);
     const std::span<std::uint8_t> plain(scratch.plain);
     const std::span<std::uint8_t> sealed(scratch.sealed);
-    auto n = pread_full(source_fd, plain, plain_begin);
+    auto n = pread_full(in_fd.get(), plain, plain_begin);
     if (!n) return tl::unexpected(n.error());
     if (*n != plain.size()) return fail(Errc::io, in.string() + " changed size while encrypting");
     for (std::uint64_t i = 0; i < count; ++i) {
@@ -139,25 +177,95 @@ Status encrypt_file_parallel(const std::filesystem::path& in, const std::filesys
           index, kind, plain.subspan(p0, p1 - p0),
           sealed.subspan(static_cast<std::size_t>(i * kSealedChunkSize), p1 - p0 + kTagSize));
     }
-    return write_block(out_fd, sealed, payload_offset + first * kSealedChunkSize);
-  };
-  if (auto ok = run_blocks(blocks, thread_count(options), work); !ok) return ok;
-  // Catch a file that grew while we read it: the output would silently miss its tail.
-  auto size_after = regular_file_size(source_fd, in);
-  if (!size_after) return tl::unexpected(size_after.error());
-  if (*size_after != size) return fail(Errc::io, in.string() + " changed size while encrypting");
-  return (*sink)->close();
-}
+    return {};
+  }
 
-Status decrypt_file_parallel(const std::filesystem::path& in, const std::filesystem::path& out,
-                             std::span<const Identity> identities, ParallelOptions options) {
+  // Catches a file that grew while we read it: the output would silently miss its tail.
+  [[nodiscard]] Status check_unchanged() const {
+    auto size_after = regular_file_size(in_fd.get(), in);
+    if (!size_after) return tl::unexpected(size_after.error());
+    if (*size_after != size) return fail(Errc::io, in.string() + " changed size while encrypting");
+    return {};
+  }
+};
+
+Result<EncryptJob> start_encrypt(const std::filesystem::path& in,
+                                 std::span<const Recipient> recipients,
+                                 const ParallelOptions& options) {
+  EncryptJob job;
+  job.in = in;
   auto in_fd = open_for_reading(in);
   if (!in_fd) return tl::unexpected(in_fd.error());
-  auto file_size = regular_file_size(in_fd->get(), in);
-  if (!file_size) return tl::unexpected(file_size.error());
-  const int source_fd = in_fd->get();
+  job.in_fd = std::move(*in_fd);
+  auto size = regular_file_size(job.in_fd.get(), in);
+  if (!size) return tl::unexpected(size.error());
+  job.size = *size;
+  auto header = seal_header(recipients);
+  if (!header) return tl::unexpected(header.error());
+  detail::sodium_ready();
+  std::array<std::uint8_t, kPayloadNonceSize> nonce{};
+  random_bytes(nonce);
+  job.cipher = PayloadCipher::derive(header->file_key.bytes(), nonce);
+  job.start.assign(header->encoded.begin(), header->encoded.end());
+  job.start.insert(job.start.end(), nonce.begin(), nonce.end());
+  job.chunks = job.size == 0 ? 1 : (job.size + kChunkSize - 1) / kChunkSize;
+  job.per_block = std::max<std::size_t>(options.chunks_per_block, 1);
+  job.blocks = (job.chunks + job.per_block - 1) / job.per_block;
+  return job;
+}
 
-  PreadSource source(source_fd, 0);
+// An age file being decrypted: its opened header and payload layout, and blocks of chunks
+// opened independently.
+struct DecryptJob {
+  UniqueFd in_fd;
+  std::uint64_t payload_offset = 0;
+  std::uint64_t payload_size = 0;
+  PayloadLayout layout;
+  std::uint64_t per_block = 1;
+  std::uint64_t blocks = 0;
+  PayloadCipher cipher;
+
+  // Opens block `block` into scratch.plain; a payload failure if any chunk does not
+  // authenticate.
+  [[nodiscard]] Status open(std::uint64_t block, Scratch& scratch) const {
+    const std::uint64_t chunks = layout.chunk_count;
+    const std::uint64_t first = block * per_block;
+    const std::uint64_t count = std::min(per_block, chunks - first);
+    const std::uint64_t sealed_begin = layout.sealed_offset(first);
+    const std::uint64_t sealed_end = std::min(payload_size, layout.sealed_offset(first + count));
+    scratch.sealed.resize(static_cast<std::size_t>(sealed_end - sealed_begin));
+    scratch.plain.resize(scratch.sealed.size() - count * kTagSize);
+    const std::span<std::uint8_t> sealed(scratch.sealed);
+    const std::span<std::uint8_t> plain(scratch.plain);
+    auto n = pread_full(in_fd.get(), sealed, payload_offset + sealed_begin);
+    if (!n) return tl::unexpected(n.error());
+    if (*n != sealed.size()) return age_fail(AgeFailure::payload, "file shrank while decrypting");
+    for (std::uint64_t i = 0; i < count; ++i) {
+      const std::uint64_t index = first + i;
+      const std::size_t s0 = static_cast<std::size_t>(i * kSealedChunkSize);
+      const std::size_t p0 = static_cast<std::size_t>(i * kChunkSize);
+      const std::size_t plain_size = layout.plain_size(index);
+      const ChunkKind kind = index + 1 == chunks ? ChunkKind::last : ChunkKind::middle;
+      if (!cipher.open(index, kind, sealed.subspan(s0, plain_size + kTagSize),
+                       plain.subspan(p0, plain_size))) {
+        return age_fail(AgeFailure::payload,
+                        "chunk " + std::to_string(index) + " failed to authenticate");
+      }
+    }
+    return {};
+  }
+};
+
+Result<DecryptJob> start_decrypt(const std::filesystem::path& in,
+                                 std::span<const Identity> identities,
+                                 const ParallelOptions& options) {
+  DecryptJob job;
+  auto in_fd = open_for_reading(in);
+  if (!in_fd) return tl::unexpected(in_fd.error());
+  job.in_fd = std::move(*in_fd);
+  auto file_size = regular_file_size(job.in_fd.get(), in);
+  if (!file_size) return tl::unexpected(file_size.error());
+  PreadSource source(job.in_fd.get(), 0);
   BufferedSource buffered(source, 4096);
   auto prefix = buffered.peek(1100);
   if (!prefix) return tl::unexpected(prefix.error());
@@ -172,47 +280,75 @@ Status decrypt_file_parallel(const std::filesystem::path& in, const std::filesys
   auto got = buffered.read_full(nonce);
   if (!got) return tl::unexpected(got.error());
   if (*got != nonce.size()) return age_fail(AgeFailure::header, "payload nonce missing or short");
-  const PayloadCipher cipher = PayloadCipher::derive(file_key->bytes(), nonce);
-  const std::uint64_t payload_offset = buffered.consumed();
-  auto layout = payload_layout(*file_size - payload_offset);
+  job.cipher = PayloadCipher::derive(file_key->bytes(), nonce);
+  job.payload_offset = buffered.consumed();
+  job.payload_size = *file_size - job.payload_offset;
+  auto layout = payload_layout(job.payload_size);
   if (!layout) return tl::unexpected(layout.error());
+  job.layout = *layout;
+  job.per_block = std::max<std::size_t>(options.chunks_per_block, 1);
+  job.blocks = (job.layout.chunk_count + job.per_block - 1) / job.per_block;
+  return job;
+}
 
+}  // namespace
+
+Status encrypt_file_parallel(const std::filesystem::path& in, const std::filesystem::path& out,
+                             std::span<const Recipient> recipients, ParallelOptions options) {
+  auto job = start_encrypt(in, recipients, options);
+  if (!job) return tl::unexpected(job.error());
   auto sink = AtomicFileSink::create(out);
   if (!sink) return tl::unexpected(sink.error());
   const int out_fd = (*sink)->fd();
-
-  const std::uint64_t chunks = layout->chunk_count;
-  const std::uint64_t per_block = std::max<std::size_t>(options.chunks_per_block, 1);
-  const std::uint64_t blocks = (chunks + per_block - 1) / per_block;
+  if (auto ok = pwrite_full(out_fd, job->start, 0); !ok) return ok;
+  const std::uint64_t payload_offset = job->start.size();
   auto work = [&](std::uint64_t block, Scratch& scratch) -> Status {
-    const std::uint64_t first = block * per_block;
-    const std::uint64_t count = std::min(per_block, chunks - first);
-    const std::uint64_t sealed_begin = layout->sealed_offset(first);
-    const std::uint64_t sealed_end =
-        std::min(*file_size - payload_offset, layout->sealed_offset(first + count));
-    scratch.sealed.resize(static_cast<std::size_t>(sealed_end - sealed_begin));
-    scratch.plain.resize(scratch.sealed.size() - count * kTagSize);
-    const std::span<std::uint8_t> sealed(scratch.sealed);
-    const std::span<std::uint8_t> plain(scratch.plain);
-    auto n = pread_full(source_fd, sealed, payload_offset + sealed_begin);
-    if (!n) return tl::unexpected(n.error());
-    if (*n != sealed.size()) return age_fail(AgeFailure::payload, "file shrank while decrypting");
-    for (std::uint64_t i = 0; i < count; ++i) {
-      const std::uint64_t index = first + i;
-      const std::size_t s0 = static_cast<std::size_t>(i * kSealedChunkSize);
-      const std::size_t p0 = static_cast<std::size_t>(i * kChunkSize);
-      const std::size_t plain_size = layout->plain_size(index);
-      const ChunkKind kind = index + 1 == chunks ? ChunkKind::last : ChunkKind::middle;
-      if (!cipher.open(index, kind, sealed.subspan(s0, plain_size + kTagSize),
-                       plain.subspan(p0, plain_size))) {
-        return age_fail(AgeFailure::payload,
-                        "chunk " + std::to_string(index) + " failed to authenticate");
-      }
-    }
-    return write_block(out_fd, plain, first * kChunkSize);
+    if (auto ok = job->seal(block, scratch); !ok) return ok;
+    return write_block(out_fd, scratch.sealed,
+                       payload_offset + block * job->per_block * kSealedChunkSize);
   };
-  if (auto ok = run_blocks(blocks, thread_count(options), work); !ok) return ok;
+  if (auto ok = run_blocks(job->blocks, thread_count(options), work); !ok) return ok;
+  if (auto ok = job->check_unchanged(); !ok) return ok;
   return (*sink)->close();
+}
+
+Status decrypt_file_parallel(const std::filesystem::path& in, const std::filesystem::path& out,
+                             std::span<const Identity> identities, ParallelOptions options) {
+  auto job = start_decrypt(in, identities, options);
+  if (!job) return tl::unexpected(job.error());
+  auto sink = AtomicFileSink::create(out);
+  if (!sink) return tl::unexpected(sink.error());
+  const int out_fd = (*sink)->fd();
+  auto work = [&](std::uint64_t block, Scratch& scratch) -> Status {
+    if (auto ok = job->open(block, scratch); !ok) return ok;
+    return write_block(out_fd, scratch.plain, block * job->per_block * kChunkSize);
+  };
+  if (auto ok = run_blocks(job->blocks, thread_count(options), work); !ok) return ok;
+  return (*sink)->close();
+}
+
+Status encrypt_file_to_sink_parallel(const std::filesystem::path& in,
+                                     std::span<const Recipient> recipients, ByteSink& sink,
+                                     ParallelOptions options) {
+  auto job = start_encrypt(in, recipients, options);
+  if (!job) return tl::unexpected(job.error());
+  if (auto ok = sink.write(job->start); !ok) return ok;
+  auto compute = [&](std::uint64_t block, Scratch& scratch) { return job->seal(block, scratch); };
+  auto emit = [&](std::uint64_t, Scratch& scratch) { return sink.write(scratch.sealed); };
+  if (auto ok = run_ordered(job->blocks, thread_count(options), compute, emit); !ok) return ok;
+  if (auto ok = job->check_unchanged(); !ok) return ok;
+  return sink.close();
+}
+
+Status decrypt_file_to_sink_parallel(const std::filesystem::path& in,
+                                     std::span<const Identity> identities, ByteSink& sink,
+                                     ParallelOptions options) {
+  auto job = start_decrypt(in, identities, options);
+  if (!job) return tl::unexpected(job.error());
+  auto compute = [&](std::uint64_t block, Scratch& scratch) { return job->open(block, scratch); };
+  auto emit = [&](std::uint64_t, Scratch& scratch) { return sink.write(scratch.plain); };
+  if (auto ok = run_ordered(job->blocks, thread_count(options), compute, emit); !ok) return ok;
+  return sink.close();
 }
 
 }  // namespace clinvid::crypto
