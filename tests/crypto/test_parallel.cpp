@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/failure.hpp"
+#include "crypto/io.hpp"
 #include "crypto/parallel.hpp"
 #include "crypto/reader.hpp"
 #include "crypto/stream.hpp"
@@ -73,6 +74,68 @@ TEST(Parallel, DamageFailsWithoutOutput) {
   ASSERT_FALSE(result);
   EXPECT_EQ(age_failure_of(result.error()), AgeFailure::payload);
   EXPECT_FALSE(fs::exists(f.dir / "out"));
+}
+
+// The ordered forms, for outputs that can only be appended to: the same bytes as the
+// streaming format, the sink closed only on success.
+TEST(Parallel, ToAnAppendOnlySinkInOrder) {
+  const Fixture f;
+  for (const std::size_t size : {std::size_t{0}, kChunkSize - 1, 37 * kChunkSize + 11}) {
+    const auto plain = test::random_data(size, static_cast<std::uint32_t>(size) + 7);
+    test::write_file(f.dir / "plain", plain);
+    for (const unsigned threads : {1u, 3u}) {
+      const ParallelOptions options{.threads = threads, .chunks_per_block = 2};
+      std::vector<std::uint8_t> sealed;
+      bool closed = false;
+      CallbackSink sink(
+          [&](std::span<const std::uint8_t> bytes) -> Status {
+            sealed.insert(sealed.end(), bytes.begin(), bytes.end());
+            return {};
+          },
+          {},
+          [&]() -> Status {
+            closed = true;
+            return {};
+          });
+      ASSERT_TRUE(encrypt_file_to_sink_parallel(f.dir / "plain", f.recipients(), sink, options));
+      EXPECT_TRUE(closed);
+      auto streamed = decrypt(sealed, f.identities());
+      ASSERT_TRUE(streamed) << streamed.error().message();
+      EXPECT_EQ(*streamed, plain) << size << " bytes, " << threads << " threads";
+
+      test::write_file(f.dir / "s.age", sealed);
+      std::vector<std::uint8_t> opened;
+      VectorSink out(opened);
+      ASSERT_TRUE(decrypt_file_to_sink_parallel(f.dir / "s.age", f.identities(), out, options));
+      EXPECT_EQ(opened, plain);
+    }
+  }
+
+  // A damaged chunk: a payload failure, nothing from that chunk on is released, no close.
+  const auto plain = test::random_data(20 * kChunkSize, 3);
+  test::write_file(f.dir / "plain", plain);
+  ASSERT_TRUE(encrypt_file_parallel(f.dir / "plain", f.dir / "a.age", f.recipients()));
+  auto bytes = test::read_file(f.dir / "a.age");
+  bytes[bytes.size() - 5 * kSealedChunkSize] ^= 0x01;
+  test::write_file(f.dir / "bad.age", bytes);
+  std::size_t released = 0;
+  bool closed = false;
+  CallbackSink sink(
+      [&](std::span<const std::uint8_t> b) -> Status {
+        released += b.size();
+        return {};
+      },
+      {},
+      [&]() -> Status {
+        closed = true;
+        return {};
+      });
+  auto result = decrypt_file_to_sink_parallel(f.dir / "bad.age", f.identities(), sink,
+                                              {.threads = 2, .chunks_per_block = 1});
+  ASSERT_FALSE(result);
+  EXPECT_EQ(age_failure_of(result.error()), AgeFailure::payload);
+  EXPECT_FALSE(closed);
+  EXPECT_LT(released, plain.size() - 4 * kChunkSize);
 }
 
 double best_seconds(const std::function<void()>& run) {
