@@ -14,6 +14,7 @@ enum class ExitCode : int {
   problem_found = 1,  // the command ran and found a problem (e.g. doctor found gaps)
   usage = 2,          // the command line was malformed: unknown command or option, bad value
   runtime_error = 3,  // the command could not run (e.g. no Vulkan, unreadable file)
+  refused = 4,        // refused: the consent policy, a role rule or a wrong passphrase said no
 };
 
 [[nodiscard]] constexpr int to_int(ExitCode code) noexcept {
@@ -27,6 +28,7 @@ inline constexpr std::string_view kExitCodeHelp =
     "  1  the command ran and found a problem (e.g. doctor found gaps)\n"
     "  2  usage error\n"
     "  3  runtime error (e.g. no Vulkan device)\n"
+    "  4  refused (consent policy, role, or wrong passphrase; the audit records it)\n"
     "Errors and warnings go to stderr as \"clinvid: <message>\".";
 
 // "clinvid: <message>" on stderr. Returns `code` so a command can `return report(...)`.

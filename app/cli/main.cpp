@@ -7,14 +7,19 @@
 
 #include "cli11.h"
 
+#include "cmd_archive.h"
+#include "cmd_audit.h"
 #include "cmd_calibrate.h"
+#include "cmd_consent.h"
 #include "cmd_decrypt.h"
 #include "cmd_doctor.h"
 #include "cmd_encrypt.h"
 #include "cmd_gpu_info.h"
 #include "cmd_keygen.h"
+#include "cmd_patient.h"
 #include "cmd_recover.h"
 #include "cmd_standardise.h"
+#include "cmd_user.h"
 #include "command.h"
 #include "exit_codes.h"
 
@@ -24,8 +29,9 @@ using namespace clinvid::cli;
 
 using AddCommand = Command (*)(CLI::App&);
 constexpr AddCommand kCommands[] = {
-    &add_gpu_info, &add_doctor,  &add_calibrate, &add_standardise,
-    &add_keygen,   &add_encrypt, &add_decrypt,   &add_recover,
+    &add_gpu_info, &add_doctor,  &add_calibrate, &add_standardise, &add_keygen,
+    &add_encrypt,  &add_decrypt, &add_recover,   &add_archive,     &add_user,
+    &add_patient,  &add_consent, &add_audit,
 };
 
 // --help and --version are "errors" with exit code 0 in CLI11; everything else is a usage
