@@ -96,11 +96,24 @@ class ArchiveCli : public ::testing::Test {
     return out;
   }
 
+  // Identifiers through a file (--from), not argv, where other users could read them.
   std::string add_patient() {
-    const RunResult r =
-        run_as("photo", {"patient", "add", "--name", "Florence Knownname-Cli", "--nhs-number",
-                         nhs_number("401023213"), "--dob", "1981-02-03", "--json"});
+    const fs::path file = tmp_.path() / "patient.json";
+    write_text(file, Json{{"name", "Florence Knownname-Cli"},
+                          {"nhs_number", nhs_number("401023213")},
+                          {"date_of_birth", "1981-02-03"}}
+                         .dump());
+    const RunResult r = run_as("photo", {"patient", "add", "--from", file.string(), "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
+    const RunResult found = run_as("photo", {"patient", "find", "--from", file.string(), "--json"});
+    EXPECT_EQ(found.exit_code, 0) << found.err;
+    EXPECT_NE(found.out.find("Florence Knownname-Cli"), std::string::npos) << found.out;
+    // Both ways at once, or a field the form does not know: a usage error.
+    EXPECT_EQ(run_as("photo", {"patient", "add", "--from", file.string(), "--name", "X"}).exit_code,
+              2);
+    write_text(file, R"({"name": "X", "ward": "7"})");
+    EXPECT_EQ(run_as("photo", {"patient", "add", "--from", file.string()}).exit_code, 2);
+    fs::remove(file);
     return parse_json(r.out).value()["id"];
   }
 
