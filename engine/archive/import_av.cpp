@@ -254,7 +254,13 @@ Status run_pass(int fd, const Plan& plan, HeadWriter& writer) {
     mapping[static_cast<std::size_t>(index)] = stream->index;
   }
 
-  if (const int rc = avformat_write_header(out.get(), nullptr); rc < 0) {
+  // Matroska's optional CRC-32 elements add nothing under age's authenticated encryption and
+  // cost a table-driven CRC over every byte, twice (both passes): most of an import's time.
+  AVDictionary* muxer_options = nullptr;
+  av_dict_set(&muxer_options, "write_crc32", "0", 0);
+  const int header_rc = avformat_write_header(out.get(), &muxer_options);
+  av_dict_free(&muxer_options);  // an option the muxer does not know (MP4) is simply left over
+  if (const int rc = header_rc; rc < 0) {
     if (writer.error) return tl::unexpected(*writer.error);
     return tl::unexpected(av_failure(rc, "write the output header"));
   }

@@ -22,6 +22,7 @@
 #include "core/log.hpp"
 #include "crypto/io.hpp"
 #include "crypto/reader.hpp"
+#include "crypto/sha256.hpp"
 #include "crypto/writer.hpp"
 
 namespace clinvid::archive {
@@ -65,21 +66,7 @@ Result<SourceType> sniff(std::span<const std::uint8_t> head) {
   return SourceType::audio_video;
 }
 
-class Sha256 {
- public:
-  Sha256() { crypto_hash_sha256_init(&state_); }
-  void update(std::span<const std::uint8_t> bytes) {
-    crypto_hash_sha256_update(&state_, bytes.data(), bytes.size());
-  }
-  std::array<std::uint8_t, 32> finish() {
-    std::array<std::uint8_t, 32> digest{};
-    crypto_hash_sha256_final(&state_, digest.data());
-    return digest;
-  }
-
- private:
-  crypto_hash_sha256_state state_{};
-};
+using crypto::Sha256;
 
 // The encrypted output: an age stream into `<out>.tmp`, renamed onto `out` by finish().
 // Destroyed unfinished, the temporary file goes with it.

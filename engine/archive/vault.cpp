@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "core/id.hpp"
+#include "crypto/sha256.hpp"
 
 namespace clinvid::archive {
 namespace {
@@ -161,10 +162,7 @@ crypto::SecretBytes random_secret(std::size_t size) {
 }
 
 Digest sha256(std::span<const std::uint8_t> bytes) {
-  ensure_sodium();
-  Digest out{};
-  crypto_hash_sha256(out.data(), bytes.data(), bytes.size());
-  return out;
+  return crypto::sha256(bytes);
 }
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {

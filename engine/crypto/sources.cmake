@@ -19,7 +19,9 @@ target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/random_access.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recover.cpp
   ${CMAKE_CURRENT_LIST_DIR}/parallel.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sha256.cpp
 )
-# The payload's ChaCha20-Poly1305 runs on OpenSSL's libcrypto (stream.cpp says why).
+# The payload's ChaCha20-Poly1305 and SHA-256 run on OpenSSL's libcrypto (stream.cpp and
+# sha256.hpp say why).
 find_package(OpenSSL 3.0 REQUIRED COMPONENTS Crypto)
 target_link_libraries(clinvid_engine PRIVATE OpenSSL::Crypto)
