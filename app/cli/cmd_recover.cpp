@@ -3,12 +3,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "age_cli_common.h"
+#include "capture/finalise.hpp"
+#include "capture/session.hpp"
+#include "core/json.hpp"
+#include "core/paths.hpp"
 #include "crypto/recover.hpp"
 
 namespace clinvid::cli {
@@ -24,11 +29,102 @@ struct RecoverOptions {
   std::string output;
 };
 
+// The manifest of the recording session `file` belongs to (manifest.json beside it, listing
+// it), if there is one.
+std::optional<Json> session_manifest_for(const std::filesystem::path& file) {
+  const std::filesystem::path manifest = file.parent_path() / capture::kManifestName;
+  std::error_code ec;
+  if (!std::filesystem::exists(manifest, ec)) return std::nullopt;
+  auto json = read_json_file(manifest);
+  if (!json || !json->contains("streams") || !(*json)["streams"].is_array()) return std::nullopt;
+  for (const Json& stream : (*json)["streams"]) {
+    if (stream.value("file", std::string()) == file.filename().string()) return *json;
+  }
+  return std::nullopt;
+}
+
+// The recipients a session manifest records (the ones its files were encrypted to).
+Result<std::vector<crypto::Recipient>> manifest_recipients(const Json& manifest) {
+  std::vector<crypto::Recipient> out;
+  if (!manifest.contains("recipients") || !manifest["recipients"].is_array()) return out;
+  for (const Json& r : manifest["recipients"]) {
+    if (!r.is_string()) continue;
+    auto parsed = crypto::parse_recipient(r.get<std::string>());
+    if (!parsed) return with_context(parsed.error(), "manifest recipient");
+    out.push_back(std::move(*parsed));
+  }
+  return out;
+}
+
+void print_recording_report(const std::string& in, const std::string& out,
+                            const capture::FinaliseReport& r, std::size_t recipients) {
+  fmt::print(
+      "recovered {} video frames ({:.3f} s from {:.3f} s on the session clock), {} packets, "
+      "into {}, finalised and re-encrypted to {} recipient(s)\n"
+      "lost {} bytes of {}; final chunk {}\n",
+      r.video_frames, r.duration.seconds(), r.start.seconds(), r.packets, out, recipients,
+      r.age.bytes_lost, in,
+      r.age.final_chunk == crypto::FinalChunk::present ? "present (the stream was complete)"
+                                                       : "missing (the stream was cut short)");
+}
+
+// IN is a session directory: every stream its manifest lists, into the directory OUT, with a
+// copy of the manifest that says what was recovered.
+ExitCode recover_session(const RecoverOptions& options,
+                         const std::vector<crypto::Identity>& identities,
+                         std::vector<crypto::Recipient> recipients,
+                         std::vector<crypto::Recipient> own_recipients) {
+  const std::filesystem::path in_dir = options.input;
+  auto manifest = read_json_file(in_dir / capture::kManifestName);
+  if (!manifest) return report_command_error("recover", manifest.error());
+  if (recipients.empty()) {
+    auto from_manifest = manifest_recipients(*manifest);
+    if (!from_manifest) return report_command_error("recover", from_manifest.error());
+    recipients = std::move(*from_manifest);
+  }
+  if (recipients.empty()) recipients = std::move(own_recipients);
+  const std::filesystem::path out_dir = options.output;
+  std::error_code ec;
+  if (std::filesystem::exists(out_dir / capture::kManifestName, ec)) {
+    return report_error(ExitCode::usage, "recover: " + out_dir.string() +
+                                             " already holds a recording; choose a new directory");
+  }
+  if (auto ok = paths::ensure_directory(out_dir); !ok)
+    return report_command_error("recover", ok.error());
+  bool all_ok = true;
+  for (Json& stream : (*manifest)["streams"]) {
+    const std::string file = stream.value("file", std::string());
+    if (file.empty() || file.find('/') != std::string::npos) continue;
+    auto report = capture::recover_recording(in_dir / file, identities, recipients, out_dir / file);
+    if (!report) {
+      all_ok = false;
+      report_command_error("recover " + file, report.error());
+      stream["recovered"] = {{"error", report.error().message()}};
+      continue;
+    }
+    print_recording_report((in_dir / file).string(), (out_dir / file).string(), *report,
+                           recipients.size());
+    stream["recovered"] = {
+        {"video_frames", report->video_frames},
+        {"duration", to_json(report->duration)},
+        {"bytes_lost", report->age.bytes_lost},
+        {"final_chunk", report->age.final_chunk == crypto::FinalChunk::present},
+    };
+  }
+  (*manifest)["status"] = "recovered";
+  if (auto ok = write_json_file_atomic(out_dir / capture::kManifestName, *manifest); !ok) {
+    return report_command_error("recover", ok.error());
+  }
+  std::fflush(stdout);
+  return all_ok ? ExitCode::ok : ExitCode::problem_found;
+}
+
 ExitCode run_recover(const RecoverOptions& options) {
   if (is_std_stream(options.output) || is_std_stream(options.input)) {
     return report_error(ExitCode::usage, "recover: IN and -o OUT must be files");
   }
-  if (output_path_kind(options.output) != PathKind::regular_or_new) {
+  const bool session_dir = output_path_kind(options.input) == PathKind::directory;
+  if (!session_dir && output_path_kind(options.output) != PathKind::regular_or_new) {
     return report_error(ExitCode::usage, "recover: OUT must be a regular file");
   }
   if (same_file(options.input, options.output)) {
@@ -46,7 +142,33 @@ ExitCode run_recover(const RecoverOptions& options) {
   }
   auto recipients = load_recipients(options.recipients, options.recipient_files);
   if (!recipients) return report_command_error("recover", recipients.error());
+  if (session_dir) {
+    return recover_session(options, identities, std::move(*recipients), std::move(own_recipients));
+  }
+  // A recording's file: to the recipients its session recorded, unless -r/-R say otherwise.
+  const std::optional<Json> manifest = session_manifest_for(options.input);
+  if (recipients->empty() && manifest) {
+    auto from_manifest = manifest_recipients(*manifest);
+    if (!from_manifest) return report_command_error("recover", from_manifest.error());
+    *recipients = std::move(*from_manifest);
+  }
   if (recipients->empty()) *recipients = std::move(own_recipients);
+
+  // Media is finalised (remuxed: duration, cues, seekable); anything else is recovered as bytes.
+  auto recording =
+      capture::recover_recording(options.input, identities, *recipients, options.output);
+  if (recording) {
+    print_recording_report(options.input, options.output, *recording, recipients->size());
+    std::fflush(stdout);
+    return ExitCode::ok;
+  }
+  if (recording.error().code != Errc::media) {
+    return report_command_error("recover", recording.error());
+  }
+  if (manifest) {
+    report_warning("recover: " + recording.error().message() +
+                   "; recovering the bytes as they are");
+  }
 
   auto report = crypto::recover_to(options.input, identities, *recipients, options.output);
   if (!report) return report_command_error("recover", report.error());
@@ -85,11 +207,20 @@ Command add_recover(CLI::App& parent) {
   app->add_option("-R,--recipients-file", options->recipient_files,
                   "Re-encrypt to every recipient in this file; repeatable")
       ->allow_extra_args(false);
-  app->add_option("-o,--output", options->output, "The recovered, complete age file")->required();
-  app->add_option("IN", options->input, "The damaged or truncated age file (binary)")->required();
+  app->add_option("-o,--output", options->output,
+                  "The recovered, complete age file (a new directory when IN is a session)")
+      ->required();
+  app->add_option("IN", options->input,
+                  "The damaged or truncated age file (binary), or a recording session directory")
+      ->required();
   app->footer(std::string(kAgeFailureHelp) +
               "\nrecover exits 0 when anything was recovered, and reports the bytes lost and "
-              "whether\nthe final chunk was missing; 1 when nothing authenticates.");
+              "whether\nthe final chunk was missing; 1 when nothing authenticates.\n\n"
+              "Recordings (clinvid record): a media file is also finalised (remuxed with duration "
+              "and\ncues, so it seeks frame-accurately) and re-encrypted to the recipients in its "
+              "session's\nmanifest.json unless -r/-R are given. IN may be the session directory: "
+              "every stream is\nrecovered into the directory OUT with a manifest saying what was "
+              "recovered.");
   return Command{app, [options] { return run_recover(*options); }};
 }
 

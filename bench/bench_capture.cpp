@@ -1,0 +1,303 @@
+// Recording capacity and the cost of a clinvid camera branch, in one run.
+//
+// 1. Cameras: how many simultaneous synthetic 1080p30 cameras (test://theatre, standardised
+//    with a profile calibrated from the camera's own ColorChecker) this machine records with
+//    zero dropped frames and full rate, through the engine's capture::Session (one pipeline),
+//    trying 1, 2, 3 … until one fails.
+// 2. CPU per frame: one clinvid camera branch (source → clinvidcolor with the profile → tee →
+//    preview + x264 → matroskamux → clinvidagesink, encrypted) against a bare GStreamer pipeline
+//    of the same source (the same rendered frames) → x264 with the same settings → the same
+//    muxer → filesink, both live for the same time; CPU = this process's user+system time.
+//    The difference is what standardisation, the preview tee and encryption cost.
+//
+// Usage: bench_capture [seconds=6] [max_cameras=6] [WIDTHxHEIGHT=1920x1080]
+// Numbers are printed, never asserted (machines here are shared).
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <sys/resource.h>
+
+#include "capture/session.hpp"
+#include "capture/source.hpp"
+#include "capture/test_pattern.hpp"
+#include "colour/calibrate.hpp"
+#include "colour/profile.hpp"
+#include "core/frame.hpp"
+#include "crypto/keys.hpp"
+#include "gpu/yuv.hpp"
+
+using namespace clinvid;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto tv = [](timeval t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return tv(usage.ru_utime) + tv(usage.ru_stime);
+}
+
+// A profile calibrated from test://theatre's own chart, as a photographer would in theatre.
+Result<fs::path> calibrate_theatre(const fs::path& dir, std::uint32_t w, std::uint32_t h) {
+  auto yuv = Frame::allocate(PixelFormat::i420, w, h);
+  auto rgba = Frame::allocate(PixelFormat::rgba, w, h);
+  if (!yuv || !rgba) return fail(Errc::out_of_range, "cannot allocate frames");
+  if (auto ok = capture::render_test_frame(capture::TestScene::theatre, 0, {}, yuv->view()); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  if (auto ok = gpu::yuv_to_rgba_cpu(std::as_const(*yuv).view(), rgba->view(), gpu::YuvParams{});
+      !ok) {
+    return tl::unexpected(ok.error());
+  }
+  colour::CalibrationOptions options;
+  options.camera_id = "test://theatre";
+  auto profile = colour::calibrate_frame(std::as_const(*rgba).view(), options);
+  if (!profile) return tl::unexpected(profile.error());
+  const fs::path path = dir / "theatre-profile.json";
+  if (auto ok = colour::save_profile(path, *profile); !ok) return tl::unexpected(ok.error());
+  return path;
+}
+
+struct SessionRun {
+  std::uint64_t frames = 0;   // all cameras
+  std::uint64_t dropped = 0;  // all cameras
+  double min_fps = 0;         // the slowest camera's frames / seconds
+  double cpu_s = 0;
+  double steady_cpu_s = 0;  // from 1 s after the start to the end: no start-up costs
+  std::uint64_t steady_frames = 0;
+  std::string error;
+};
+
+SessionRun run_session(int cameras, double seconds, const fs::path& out,
+                       const std::string& recipient, const fs::path& profile, std::uint32_t w,
+                       std::uint32_t h) {
+  capture::SessionConfig config;
+  for (int i = 0; i < cameras; ++i) {
+    // An empty profile: clinvidcolor passes colours through (still one pass over the frame).
+    config.cameras.push_back({fmt::format("test://theatre?width={}&height={}", w, h), profile});
+  }
+  config.out_dir = out;
+  config.recipients = {recipient};
+  config.plugin_dir = fs::path(CLINVID_GST_PLUGIN_DIR);
+  SessionRun run;
+  auto session = capture::Session::create(std::move(config));
+  if (!session) {
+    run.error = session.error().message();
+    return run;
+  }
+  const double cpu0 = cpu_seconds();
+  if (auto ok = session->start(); !ok) {
+    run.error = ok.error().message();
+    return run;
+  }
+  const auto start = Clock::now();
+  const auto frames_now = [&session] {
+    std::uint64_t n = 0;
+    for (const auto& s : session->stats()) n += s.frames;
+    return n;
+  };
+  double steady_cpu0 = -1;
+  std::uint64_t steady_frames0 = 0;
+  while (session->poll(std::chrono::milliseconds(50)) == capture::SessionState::recording &&
+         std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+    if (steady_cpu0 < 0 && std::chrono::duration<double>(Clock::now() - start).count() >= 1.0) {
+      steady_cpu0 = cpu_seconds();
+      steady_frames0 = frames_now();
+    }
+  }
+  run.steady_cpu_s = cpu_seconds() - steady_cpu0;
+  run.steady_frames = frames_now() - steady_frames0;
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  auto manifest = session->stop();
+  run.cpu_s = cpu_seconds() - cpu0;
+  if (!manifest) {
+    run.error = manifest.error().message();
+    return run;
+  }
+  run.min_fps = 1e9;
+  for (const auto& s : session->stats()) {
+    run.frames += s.frames;
+    run.dropped += s.dropped_frames;
+    run.min_fps = std::min(run.min_fps, static_cast<double>(s.frames) / wall);
+    if (s.state != capture::StreamState::complete) run.error = s.id + ": " + s.error;
+  }
+  return run;
+}
+
+// The bare peer: the same source frames (the same renderer on the same videotestsrc), x264 with
+// the preset's settings, the same muxer, a plain filesink; live for `seconds`.
+struct BareRun {
+  std::uint64_t frames = 0;
+  double cpu_s = 0;
+  double steady_cpu_s = 0;
+  std::uint64_t steady_frames = 0;
+  std::string error;
+};
+
+struct BareSource {
+  std::atomic<std::int64_t> frame{0};
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+};
+
+// Draws test://theatre into videotestsrc's black frames, as the capture session does.
+GstPadProbeReturn render_probe(GstPad*, GstPadProbeInfo* info, gpointer user) {
+  auto* source = static_cast<BareSource*>(user);
+  GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+  GST_PAD_PROBE_INFO_DATA(info) = buffer;
+  GstVideoInfo vinfo;
+  gst_video_info_set_format(&vinfo, GST_VIDEO_FORMAT_I420, source->width, source->height);
+  GstVideoFrame frame;
+  if (gst_video_frame_map(&frame, &vinfo, buffer, GST_MAP_WRITE) == FALSE) return GST_PAD_PROBE_OK;
+  FrameView view;
+  view.format = PixelFormat::i420;
+  view.width = source->width;
+  view.height = source->height;
+  for (int p = 0; p < 3; ++p) {
+    view.planes[static_cast<std::size_t>(p)] =
+        static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, p));
+    view.strides[static_cast<std::size_t>(p)] =
+        static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&frame, p));
+  }
+  static_cast<void>(
+      capture::render_test_frame(capture::TestScene::theatre, source->frame++, {}, view));
+  gst_video_frame_unmap(&frame);
+  return GST_PAD_PROBE_OK;
+}
+
+BareRun run_bare(double seconds, const fs::path& out, std::uint32_t w, std::uint32_t h) {
+  BareRun run;
+  const auto preset = capture::find_preset("theatre-1080p30").value();
+  const auto kbps = capture::bitrate_kbps(preset, w, h, preset.rate);
+  const std::string description = fmt::format(
+      "videotestsrc is-live=true pattern=black ! capsfilter name=srccaps "
+      "caps=video/x-raw,format=I420,width={},height={},framerate=30/1,colorimetry=bt709 ! "
+      "x264enc name=enc tune=zerolatency speed-preset={} key-int-max=30 bitrate={} "
+      "vbv-buf-capacity=1000 ! video/x-h264,stream-format=avc,alignment=au ! "
+      "matroskamux streamable=true ! filesink name=sink location={}",
+      w, h, preset.x264_speed, kbps, (out / "bare.mkv").string());
+  GError* error = nullptr;
+  GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
+  if (pipeline == nullptr) {
+    run.error = error != nullptr ? error->message : "parse failed";
+    if (error != nullptr) g_error_free(error);
+    return run;
+  }
+  GstElement* enc = gst_bin_get_by_name(GST_BIN(pipeline), "enc");
+  g_object_set(enc, "option-string", "nal-hrd=cbr:filler=1", nullptr);
+  gst_object_unref(enc);
+  BareSource state;
+  state.width = w;
+  state.height = h;
+  GstElement* caps = gst_bin_get_by_name(GST_BIN(pipeline), "srccaps");
+  GstPad* pad = gst_element_get_static_pad(caps, "src");
+  gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, render_probe, &state, nullptr);
+  gst_object_unref(pad);
+  gst_object_unref(caps);
+  const double cpu0 = cpu_seconds();
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const double steady_cpu0 = cpu_seconds();
+  const std::int64_t steady_frames0 = state.frame.load();
+  std::this_thread::sleep_for(std::chrono::duration<double>(std::max(0.5, seconds - 1.0)));
+  run.steady_cpu_s = cpu_seconds() - steady_cpu0;
+  run.steady_frames = static_cast<std::uint64_t>(state.frame.load() - steady_frames0);
+  gst_element_send_event(pipeline, gst_event_new_eos());
+  GstBus* bus = gst_element_get_bus(pipeline);
+  GstMessage* message = gst_bus_timed_pop_filtered(
+      bus, 30 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  if (message != nullptr) gst_message_unref(message);
+  gst_object_unref(bus);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  run.cpu_s = cpu_seconds() - cpu0;
+  run.frames = static_cast<std::uint64_t>(state.frame.load());
+  gst_object_unref(pipeline);
+  return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const double seconds = argc > 1 ? std::atof(argv[1]) : 6.0;
+  const int max_cameras = argc > 2 ? std::atoi(argv[2]) : 6;
+  std::uint32_t w = 1920;
+  std::uint32_t h = 1080;
+  if (argc > 3) std::sscanf(argv[3], "%ux%u", &w, &h);
+  g_setenv("XDG_RUNTIME_DIR", "/tmp", FALSE);
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("clinvid-bench-capture-{}", getpid());
+  fs::create_directories(dir);
+  const crypto::X25519Identity identity = crypto::X25519Identity::generate();
+  const std::string recipient = identity.recipient().to_string();
+  auto profile = calibrate_theatre(dir, w, h);
+  if (!profile) {
+    fmt::print(stderr, "cannot calibrate from test://theatre: {}\n", profile.error().message());
+    return 1;
+  }
+  fmt::print(
+      "bench_capture: {}x{}@30 test://theatre, standardised with a profile calibrated from "
+      "its chart, {} s per run, {} hardware threads\n\n",
+      w, h, seconds, std::thread::hardware_concurrency());
+
+  // 1. One clinvid branch against the bare pipeline, CPU per frame.
+  const SessionRun one = run_session(1, seconds, dir / "one", recipient, *profile, w, h);
+  const SessionRun plain = run_session(1, seconds, dir / "plain", recipient, {}, w, h);
+  const BareRun bare = run_bare(seconds, dir, w, h);
+  if (!one.error.empty() || !bare.error.empty()) {
+    fmt::print(stderr, "run failed: {} {}\n", one.error, bare.error);
+  }
+  const auto per_frame_ms = [](double cpu_s, std::uint64_t frames) {
+    return frames > 0 ? cpu_s * 1e3 / static_cast<double>(frames) : 0.0;
+  };
+  const double clinvid_ms = per_frame_ms(one.steady_cpu_s, one.steady_frames);
+  const double plain_ms = per_frame_ms(plain.steady_cpu_s, plain.steady_frames);
+  const double bare_ms = per_frame_ms(bare.steady_cpu_s, bare.steady_frames);
+  fmt::print(
+      "CPU per frame (user+system, one camera, steady state: from 1 s to {} s; whole run "
+      "incl. start-up in brackets):\n",
+      seconds);
+  fmt::print("  {:<58} {:7.2f} ms/frame  [{:6.2f}]\n",
+             "clinvid branch (colour + tee/preview + x264 + mkv + age)", clinvid_ms,
+             per_frame_ms(one.cpu_s, one.frames));
+  fmt::print("  {:<58} {:7.2f} ms/frame  [{:6.2f}]\n",
+             "clinvid branch, no profile (colour passthrough)", plain_ms,
+             per_frame_ms(plain.cpu_s, plain.frames));
+  fmt::print("  {:<58} {:7.2f} ms/frame  [{:6.2f}]\n",
+             "bare gst pipeline (same source + x264 + mkv + filesink)", bare_ms,
+             per_frame_ms(bare.cpu_s, bare.frames));
+  fmt::print(
+      "  overhead ratio clinvid/bare: {:.3f}  (target <= 1.20); without a profile: {:.3f}\n\n",
+      bare_ms > 0 ? clinvid_ms / bare_ms : 0.0, bare_ms > 0 ? plain_ms / bare_ms : 0.0);
+
+  // 2. Simultaneous cameras with zero drops at full rate.
+  int best = 0;
+  fmt::print("Simultaneous cameras (zero dropped frames and >= 97% of 30 fps each):\n");
+  for (int n = 1; n <= max_cameras; ++n) {
+    const SessionRun run =
+        run_session(n, seconds, dir / fmt::format("n{}", n), recipient, *profile, w, h);
+    const bool ok = run.error.empty() && run.dropped == 0 && run.min_fps >= 0.97 * 30.0;
+    fmt::print(
+        "  {} camera(s): {:6} frames, {:4} dropped, slowest {:5.1f} fps, CPU {:5.1f} s  {}\n", n,
+        run.frames, run.dropped, run.min_fps, run.cpu_s,
+        ok ? "ok" : ("FAILS" + (run.error.empty() ? "" : " (" + run.error + ")")));
+    if (!ok) break;
+    best = n;
+  }
+  fmt::print("\ncameras recorded simultaneously with zero drops: {}\n", best);
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  return 0;
+}

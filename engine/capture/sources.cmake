@@ -1,0 +1,15 @@
+# engine/capture: sources by URI, device discovery, recording sessions (one GStreamer pipeline,
+# one clock, N cameras, encrypted files), manifests, and recovery of killed recordings.
+# GStreamer is linked privately: no public capture header includes it.
+target_sources(clinvid_engine PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/test_pattern.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/source.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/gst_support.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/branch.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/probes.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/manifest.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/session.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/discovery.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/finalise.cpp
+)
+target_link_libraries(clinvid_engine PRIVATE PkgConfig::GST)
