@@ -76,40 +76,6 @@ Result<crypto::SecretBytes> new_passphrase_once(const std::string& file, const c
   return prompt_on_tty("Sign-off passphrase: ");
 }
 
-Result<consent::SiteRef> parse_site(const std::string& text) {
-  const std::size_t colon = text.find(':');
-  consent::SiteRef site;
-  site.id = text.substr(0, colon);
-  auto found = consent::find_body_site(site.id);
-  if (!found) {
-    return fail(Errc::invalid_argument,
-                "unknown body site '" + site.id + "' (see docs/governance.md for the list)");
-  }
-  if (colon == std::string::npos) {
-    if (found->pairing == consent::Pairing::paired) {
-      return fail(Errc::invalid_argument, site.id + " is paired: write " + site.id + ":left, " +
-                                              site.id + ":right or " + site.id + ":bilateral");
-    }
-    site.laterality = consent::Laterality::not_applicable;
-  } else {
-    auto side = consent::parse_laterality(text.substr(colon + 1));
-    if (!side) return tl::unexpected(side.error());
-    site.laterality = *side;
-  }
-  if (auto ok = consent::validate(site); !ok) return tl::unexpected(ok.error());
-  return site;
-}
-
-Result<std::vector<consent::Purpose>> parse_purposes(const std::vector<std::string>& texts) {
-  std::vector<consent::Purpose> out;
-  for (const auto& t : texts) {
-    auto p = consent::parse_purpose(t);
-    if (!p) return tl::unexpected(p.error());
-    out.push_back(*p);
-  }
-  return out;
-}
-
 Json site_json(const consent::SiteRef& s) {
   return {{"site", s.id}, {"laterality", consent::to_string(s.laterality)}};
 }
@@ -683,6 +649,40 @@ Command add_archive(CLI::App& parent) {
                    if (c_ret->parsed()) return run_retention(*ret);
                    return report_error(ExitCode::usage, "archive: name a subcommand (see --help)");
                  }};
+}
+
+Result<consent::SiteRef> parse_site(const std::string& text) {
+  const std::size_t colon = text.find(':');
+  consent::SiteRef site;
+  site.id = text.substr(0, colon);
+  auto found = consent::find_body_site(site.id);
+  if (!found) {
+    return fail(Errc::invalid_argument,
+                "unknown body site '" + site.id + "' (see docs/governance.md for the list)");
+  }
+  if (colon == std::string::npos) {
+    if (found->pairing == consent::Pairing::paired) {
+      return fail(Errc::invalid_argument, site.id + " is paired: write " + site.id + ":left, " +
+                                              site.id + ":right or " + site.id + ":bilateral");
+    }
+    site.laterality = consent::Laterality::not_applicable;
+  } else {
+    auto side = consent::parse_laterality(text.substr(colon + 1));
+    if (!side) return tl::unexpected(side.error());
+    site.laterality = *side;
+  }
+  if (auto ok = consent::validate(site); !ok) return tl::unexpected(ok.error());
+  return site;
+}
+
+Result<std::vector<consent::Purpose>> parse_purposes(const std::vector<std::string>& texts) {
+  std::vector<consent::Purpose> out;
+  for (const auto& t : texts) {
+    auto p = consent::parse_purpose(t);
+    if (!p) return tl::unexpected(p.error());
+    out.push_back(*p);
+  }
+  return out;
 }
 
 }  // namespace clinvid::cli

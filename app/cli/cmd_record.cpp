@@ -1,10 +1,12 @@
 #include "cmd_record.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +16,10 @@
 #include <fmt/format.h>
 
 #include "age_cli_common.h"
+#include "archive/archive.hpp"
 #include "capture/session.hpp"
+#include "cmd_archive.h"
+#include "core/id.hpp"
 #include "crypto/keys.hpp"
 
 namespace clinvid::cli {
@@ -34,7 +39,89 @@ struct RecordOptions {
   bool stdin_markers = false;
   bool json = false;
   unsigned fsync_ms = 1000;
+  // Into the archive: who and what is filmed, under which consent, for which purposes.
+  ArchiveOptions archive;
+  std::string patient, consent_id, kind = "external_video", procedure, view, case_ref, notes;
+  std::vector<std::string> sites, purposes{"clinical_record"};
 };
+
+// Test cameras film no one; every other source may film a patient.
+bool films_a_patient(const std::string& uri) {
+  return uri.rfind("test://", 0) != 0;
+}
+
+// The archive side of a recording: one catalogued recording (own key, own file) per stream,
+// each registered (and so consent-checked and audited) before anything is written.
+struct ArchiveRecording {
+  archive::Archive archive;
+  std::vector<std::pair<std::string, archive::RegisteredRecording>> streams;  // stream id → it
+};
+
+Result<ArchiveRecording> register_streams(const RecordOptions& o, capture::SessionConfig& config,
+                                          const std::string& session_ref) {
+  archive::NewRecording base;
+  base.patient_id = o.patient;
+  base.consent_id = o.consent_id;
+  base.procedure = o.procedure;
+  base.view = o.view;
+  base.case_ref = o.case_ref;
+  base.notes = o.notes;
+  base.session_ref = session_ref;
+  for (const auto& text : o.sites) {
+    auto site = parse_site(text);
+    if (!site) return tl::unexpected(site.error());
+    base.sites.push_back(*site);
+  }
+  auto purposes = parse_purposes(o.purposes);
+  if (!purposes) return tl::unexpected(purposes.error());
+  base.purposes = *purposes;
+  auto kind = consent::parse_recording_kind(o.kind);
+  if (!kind) return tl::unexpected(kind.error());
+  auto opened = open_unlocked(o.archive);
+  if (!opened) return tl::unexpected(opened.error());
+  ArchiveRecording out{std::move(*opened), {}};
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < config.cameras.size(); ++i) ids.push_back("cam" + std::to_string(i));
+  if (config.audio_uri) ids.emplace_back("mic0");
+  for (const std::string& id : ids) {
+    archive::NewRecording rec = base;
+    rec.kind = id == "mic0" ? consent::RecordingKind::audio : *kind;
+    rec.tags = {"stream:" + id};
+    auto reg = out.archive.register_recording(rec);
+    if (!reg) {
+      for (const auto& [done_id, done] : out.streams) (void)out.archive.abandon_recording(done.id);
+      return tl::unexpected(reg.error());
+    }
+    config.targets[id] = {reg->media_path, {reg->recipient}};
+    out.streams.emplace_back(id, std::move(*reg));
+  }
+  return out;
+}
+
+// Catalogues each stream from its part of the session manifest; a stream that wrote nothing
+// is abandoned (its key and row go).
+Status catalogue_streams(ArchiveRecording& rec, const Json& manifest) {
+  Status result;
+  for (const auto& [id, reg] : rec.streams) {
+    Json part = manifest;
+    part["streams"] = Json::array();
+    for (const Json& stream : manifest.value("streams", Json::array())) {
+      if (stream.value("id", std::string()) == id) part["streams"].push_back(stream);
+    }
+    const Json* stream = part["streams"].empty() ? nullptr : &part["streams"][0];
+    if (stream == nullptr || stream->value("bytes", std::uint64_t{0}) == 0) {
+      (void)rec.archive.abandon_recording(reg.id);
+      continue;
+    }
+    part["camera"] = stream->value("uri", std::string());
+    part["container"] = "matroska";
+    part["codec"] = stream->value("codec", std::string());
+    if (stream->contains("width")) part["width"] = (*stream)["width"];
+    if (stream->contains("height")) part["height"] = (*stream)["height"];
+    if (auto ok = rec.archive.catalogue_manifest(reg.id, part); !ok && result) result = ok;
+  }
+  return result;
+}
 
 std::atomic<bool> g_stop_requested{false};
 
@@ -102,6 +189,26 @@ ExitCode run_record(const RecordOptions& options) {
   }
   auto scheduled = parse_markers(options.markers);
   if (!scheduled) return report_error(ExitCode::usage, "record: " + scheduled.error().detail);
+  const bool into_archive = !options.patient.empty() || !options.consent_id.empty();
+  const bool real_camera =
+      std::any_of(options.sources.begin(), options.sources.end(), films_a_patient) ||
+      (!options.audio.empty() && films_a_patient(options.audio));
+  if (real_camera && !into_archive) {
+    return report_error(ExitCode::usage,
+                        "record: a real camera or microphone needs --patient and --consent: the "
+                        "recording goes into the archive, under the consent policy (test:// "
+                        "sources need neither)");
+  }
+  if (into_archive && (options.patient.empty() || options.consent_id.empty())) {
+    return report_error(ExitCode::usage, "record: give both --patient and --consent");
+  }
+  if (into_archive && options.sites.empty()) {
+    return report_error(ExitCode::usage,
+                        "record: say what is filmed: --body-site SITE[:left|right|bilateral]");
+  }
+  if (!into_archive && options.out.empty()) {
+    return report_error(ExitCode::usage, "record: give --out DIR (or record into the archive)");
+  }
   auto recipients = load_recipients(options.recipients, options.recipient_files);
   if (!recipients) return report_command_error("record", recipients.error());
   capture::SessionConfig config;
@@ -113,7 +220,7 @@ ExitCode run_record(const RecordOptions& options) {
     }
     config.recipients.push_back(x25519->to_string());
   }
-  if (config.recipients.empty()) {
+  if (config.recipients.empty() && !into_archive) {
     return report_error(ExitCode::usage,
                         "record: no recipients; recordings are only written encrypted (-r/-R)");
   }
@@ -133,14 +240,33 @@ ExitCode run_record(const RecordOptions& options) {
   config.fsync_interval_ms = options.fsync_ms;
   config.plugin_dir = std::filesystem::path(CLINVID_GST_PLUGIN_DIR);
 
+  // Into the archive: every stream is registered first, which asks the consent policy for
+  // each purpose (and audits the answer); a refusal stops here, before anything is filmed.
+  std::optional<ArchiveRecording> archived;
+  if (into_archive) {
+    const std::string session_ref = Uuid::random().to_string();
+    if (config.out_dir.empty())
+      config.out_dir = archive_dir(options.archive) / "sessions" / session_ref;
+    auto registered = register_streams(options, config, session_ref);
+    if (!registered) return report_archive_error("record", registered.error());
+    archived = std::move(*registered);
+  }
+
   auto session = capture::Session::create(std::move(config));
-  if (!session) return report_command_error("record", session.error());
+  if (!session) {
+    if (archived) {
+      for (const auto& [id, reg] : archived->streams)
+        (void)archived->archive.abandon_recording(reg.id);
+    }
+    return report_command_error("record", session.error());
+  }
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   if (auto ok = session->start(); !ok) return report_command_error("record", ok.error());
 
   std::FILE* status_to = options.json ? stderr : stdout;
-  fmt::print(status_to, "recording {} stream(s) into {}{}\n", session->stats().size(), options.out,
+  fmt::print(status_to, "recording {} stream(s) into {}{}\n", session->stats().size(),
+             archived ? "the archive" : options.out,
              options.seconds > 0 ? fmt::format(" for {} s", options.seconds)
                                  : std::string(" until Ctrl-C"));
   std::fflush(status_to);
@@ -174,12 +300,23 @@ ExitCode run_record(const RecordOptions& options) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (!manifest) return report_command_error("record", manifest.error());
+  if (archived) {
+    if (auto ok = catalogue_streams(*archived, *manifest); !ok) {
+      report_command_error("record", ok.error());
+    }
+  }
   const auto stats = session->stats();
   print_status(status_to, stats, elapsed);
   bool all_complete = true;
   for (const auto& s : stats) {
-    fmt::print(status_to, "{}: {} ({}){}\n", s.id, s.file.string(), capture::to_string(s.state),
-               s.error.empty() ? "" : ": " + s.error);
+    std::string recording;
+    if (archived) {
+      for (const auto& [id, reg] : archived->streams) {
+        if (id == s.id) recording = " recording " + reg.id;
+      }
+    }
+    fmt::print(status_to, "{}:{} {} ({}){}\n", s.id, recording, s.file.string(),
+               capture::to_string(s.state), s.error.empty() ? "" : ": " + s.error);
     all_complete = all_complete && s.state == capture::StreamState::complete;
   }
   fmt::print(status_to, "manifest: {}\n", session->manifest_path().string());
@@ -221,8 +358,29 @@ Command add_record(CLI::App& parent) {
   app->add_option("--preset", options->preset,
                   "theatre-1080p30 (default), gait-720p100 or archive-high");
   app->add_option("--encoder", options->encoder, "auto (default), x264, nvenc or vaapi");
-  app->add_option("--out", options->out, "Directory for the encrypted files and manifest.json")
-      ->required();
+  app->add_option("--out", options->out,
+                  "Directory for the encrypted files and manifest.json (test cameras; into the "
+                  "archive, the files go to its media folder)");
+  app->add_option("--patient", options->patient,
+                  "Record into the archive for this patient (pseudonymous id: clinvid patient)");
+  app->add_option("--consent", options->consent_id, "The consent form covering the recording");
+  app->add_option("--body-site", options->sites, "What is filmed: SITE[:left|right|bilateral]")
+      ->allow_extra_args(false);
+  app->add_option("--purpose", options->purposes,
+                  "Purposes it is catalogued for (default clinical_record); each is checked "
+                  "against the consent")
+      ->allow_extra_args(false);
+  app->add_option("--kind", options->kind,
+                  "external_video (default), endoscopic, laparoscopic, internal_organ, pathology, "
+                  "organ_function, ultrasound, xray");
+  app->add_option("--procedure", options->procedure, "Procedure (searchable)");
+  app->add_option("--view", options->view, "View, e.g. anterior, lateral, overhead");
+  app->add_option("--case", options->case_ref, "Case or episode reference");
+  app->add_option("--notes", options->notes, "Notes (searchable; no identifiers)");
+  app->add_option("--archive", options->archive.archive, "Archive directory");
+  app->add_option("--user", options->archive.user, "Archive user (else $CLINVID_USER)");
+  app->add_option("--passphrase-file", options->archive.passphrase_file,
+                  "The user's passphrase, first line of FILE (else $CLINVID_PASSPHRASE or asked)");
   app->add_option("-r,--recipient", options->recipients, "Encrypt to this age1… key; repeatable")
       ->allow_extra_args(false);
   app->add_option("-R,--recipients-file", options->recipient_files,
@@ -242,7 +400,13 @@ Command add_record(CLI::App& parent) {
       "age;\n'age -d -i KEY' decrypts it), timestamped on the session clock; DIR/manifest.json "
       "lists\nstreams, start times, frames, drops, bytes and markers. A camera that fails is "
       "finalised\nand reported while the others go on; a full disk stops the recording, keeping "
-      "what was written.\nAfter a crash: clinvid recover -i KEY DIR -o NEWDIR.");
+      "what was written.\nAfter a crash: clinvid recover -i KEY DIR -o NEWDIR.\n\n"
+      "A real camera or microphone records into the archive only: --patient, --consent and "
+      "--body-site\nare required, every stream becomes a catalogued recording with its own key, "
+      "and the consent\npolicy is asked for each --purpose before anything is filmed (a "
+      "refusal names the rule,\nexits 4 and is audited). test:// cameras film no one and "
+      "need neither.\n\n" +
+      std::string(kArchivePassphraseHelp));
   return Command{app, [options] { return run_record(*options); }};
 }
 

@@ -43,7 +43,16 @@ std::optional<Json> session_manifest_for(const std::filesystem::path& file) {
   return std::nullopt;
 }
 
-// The recipients a session manifest records (the ones its files were encrypted to).
+// `key` of a JSON object when it is a string, else empty.
+std::string string_field(const Json& object, const char* key) {
+  if (!object.is_object()) return {};
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return {};
+  return *it->get_ptr<const std::string*>();
+}
+
+// The recipients a session manifest, or one of its streams, records (the ones its files were
+// encrypted to).
 Result<std::vector<crypto::Recipient>> manifest_recipients(const Json& manifest) {
   std::vector<crypto::Recipient> out;
   if (!manifest.contains("recipients") || !manifest["recipients"].is_array()) return out;
@@ -95,15 +104,26 @@ ExitCode recover_session(const RecoverOptions& options,
   for (Json& stream : (*manifest)["streams"]) {
     const std::string file = stream.value("file", std::string());
     if (file.empty() || file.find('/') != std::string::npos) continue;
-    auto report = capture::recover_recording(in_dir / file, identities, recipients, out_dir / file);
+    // A stream written outside the session directory (into the archive) is named in full, and
+    // one encrypted to recipients of its own (its recording's key) lists them.
+    const std::string path = string_field(stream, "path");
+    const std::filesystem::path source = path.empty() ? in_dir / file : std::filesystem::path(path);
+    std::vector<crypto::Recipient> stream_recipients;
+    if (options.recipients.empty() && options.recipient_files.empty()) {
+      auto own = manifest_recipients(stream);
+      if (!own) return report_command_error("recover", own.error());
+      stream_recipients = std::move(*own);
+    }
+    const std::vector<crypto::Recipient>& to =
+        stream_recipients.empty() ? recipients : stream_recipients;
+    auto report = capture::recover_recording(source, identities, to, out_dir / file);
     if (!report) {
       all_ok = false;
       report_command_error("recover " + file, report.error());
       stream["recovered"] = {{"error", report.error().message()}};
       continue;
     }
-    print_recording_report((in_dir / file).string(), (out_dir / file).string(), *report,
-                           recipients.size());
+    print_recording_report(source.string(), (out_dir / file).string(), *report, to.size());
     stream["recovered"] = {
         {"video_frames", report->video_frames},
         {"duration", to_json(report->duration)},
@@ -148,7 +168,18 @@ ExitCode run_recover(const RecoverOptions& options) {
   // A recording's file: to the recipients its session recorded, unless -r/-R say otherwise.
   const std::optional<Json> manifest = session_manifest_for(options.input);
   if (recipients->empty() && manifest) {
-    auto from_manifest = manifest_recipients(*manifest);
+    // The stream's own list where the manifest has one (its file may have had a key of its
+    // own), else the session's.
+    const Json* from = &*manifest;
+    const std::string name = std::filesystem::path(options.input).filename().string();
+    if (manifest->contains("streams") && (*manifest)["streams"].is_array()) {
+      for (const Json& stream : (*manifest)["streams"]) {
+        if (string_field(stream, "file") == name && stream.contains("recipients")) {
+          from = &stream;
+        }
+      }
+    }
+    auto from_manifest = manifest_recipients(*from);
     if (!from_manifest) return report_command_error("recover", from_manifest.error());
     *recipients = std::move(*from_manifest);
   }

@@ -75,6 +75,7 @@ Json build_manifest(const ManifestInputs& in) {
         {"kind", stream->kind == StreamKind::video ? "video" : "audio"},
         {"uri", stream->uri},
         {"file", stream->file.filename().string()},
+        {"recipients", stream->recipients},
         {"container", "matroska"},
         {"codec", stream->plan.codec},
         {"encoder", stream->plan.encoder},
@@ -84,6 +85,8 @@ Json build_manifest(const ManifestInputs& in) {
         {"dropped_frames", stats.dropped_frames},
         {"bytes", stats.bytes},
     };
+    // A file outside the session directory (the archive's media folder) is named in full.
+    if (stream->file.parent_path() != in.out_dir) s["path"] = stream->file.string();
     // The encrypted file as it stands on disk (header and per-chunk tags included).
     std::error_code ec;
     const auto file_bytes = std::filesystem::file_size(stream->file, ec);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct ManifestInputs {
   std::string status;  // "recording", "complete", "stopped"
   std::string preset;
   std::vector<std::string> recipients;
+  std::filesystem::path out_dir;  // the session directory
   std::int64_t created_unix_ns = 0;
   std::int64_t clock_zero_unix_ns = 0;  // wall-clock time of running time 0; 0 before start
   std::string stop_reason;

@@ -54,6 +54,7 @@ struct Session::Impl {
     in.status = std::string(status);
     in.preset = preset.name;
     in.recipients = config.recipients;
+    in.out_dir = config.out_dir;
     in.created_unix_ns = created_unix_ns;
     in.clock_zero_unix_ns = clock_zero_unix_ns;
     in.stop_reason = stop_reason;
@@ -241,9 +242,9 @@ Status Session::Impl::build() {
   // Children's EOS messages come to the bus wrapped, so each stream's end is seen on its own.
   g_object_set(pipeline.get(), "message-forward", TRUE, nullptr);
   bus.reset(gst_element_get_bus(pipeline.get()));
-  std::string recipients;
-  for (const std::string& r : config.recipients) recipients += (recipients.empty() ? "" : ",") + r;
   for (auto& s : streams) {
+    std::string recipients;
+    for (const std::string& r : s->recipients) recipients += (recipients.empty() ? "" : ",") + r;
     GError* error = nullptr;
     GstElement* bin = gst_parse_bin_from_description_full(
         s->plan.description.c_str(), FALSE, nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &error);
@@ -291,13 +292,16 @@ Result<Session> Session::create(SessionConfig config) {
   if (config.cameras.empty() && !config.audio_uri) {
     return fail(Errc::invalid_argument, "a session needs at least one camera");
   }
-  if (config.recipients.empty()) {
-    return fail(Errc::invalid_argument,
-                "no recipients: recordings are only ever written encrypted (give -r or -R)");
-  }
   for (const std::string& r : config.recipients) {
     if (auto parsed = crypto::X25519Recipient::parse(r); !parsed) {
       return with_context(parsed.error(), "recipient " + r);
+    }
+  }
+  for (const auto& [id, target] : config.targets) {
+    for (const std::string& r : target.recipients) {
+      if (auto parsed = crypto::X25519Recipient::parse(r); !parsed) {
+        return with_context(parsed.error(), id + ": recipient " + r);
+      }
     }
   }
   if (config.out_dir.empty()) return fail(Errc::invalid_argument, "no output directory");
@@ -349,6 +353,25 @@ Result<Session> Session::create(SessionConfig config) {
     stream->plan = std::move(*plan);
     stream->file = config.out_dir / (stream->id + ".mka.age");
     impl->streams.push_back(std::move(stream));
+  }
+  // Where each stream goes and to whom, and that no stream would be written unencrypted.
+  for (auto& s : impl->streams) {
+    s->recipients = config.recipients;
+    if (const auto target = config.targets.find(s->id); target != config.targets.end()) {
+      if (!target->second.file.empty()) s->file = target->second.file;
+      s->recipients.insert(s->recipients.end(), target->second.recipients.begin(),
+                           target->second.recipients.end());
+    }
+    if (s->recipients.empty()) {
+      return fail(Errc::invalid_argument, s->id +
+                                              ": no recipients: recordings are only ever written "
+                                              "encrypted (give -r or -R)");
+    }
+  }
+  for (const auto& [id, target] : config.targets) {
+    const bool known = std::any_of(impl->streams.begin(), impl->streams.end(),
+                                   [&id = id](const auto& s) { return s->id == id; });
+    if (!known) return fail(Errc::invalid_argument, "a target for no stream: " + id);
   }
   // Never overwrite an earlier recording.
   std::error_code ec;

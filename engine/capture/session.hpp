@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,7 +48,16 @@ struct SessionConfig {
   std::string preset = "theatre-1080p30";
   EncoderKind encoder = EncoderKind::automatic;
   std::filesystem::path out_dir;        // created (0700) if missing; files and manifest.json
-  std::vector<std::string> recipients;  // age1… public keys; at least one
+  std::vector<std::string> recipients;  // age1… public keys, for every stream
+  // Per stream ("cam0", "cam1", …, "mic0"), optional: where its file goes and the further
+  // recipients that stream alone is encrypted to, instead of <out_dir>/<id>.mkv.age and
+  // `recipients` alone (the archive gives every recording its own file and key). Every stream
+  // needs at least one recipient, here or above.
+  struct StreamTarget {
+    std::filesystem::path file;
+    std::vector<std::string> recipients;
+  };
+  std::map<std::string, StreamTarget> targets;
   std::uint32_t fsync_interval_ms = 1000;
   std::chrono::milliseconds rtsp_retry{std::chrono::seconds(20)};  // keep retrying this long
   // Where to look for the clinvid GStreamer plugin if the registry does not have it.

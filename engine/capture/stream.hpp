@@ -26,6 +26,7 @@ struct StreamRuntime {
   SourceSpec source;  // video only
   BranchPlan plan;
   std::filesystem::path file;
+  std::vector<std::string> recipients;  // everyone its file is encrypted to
   std::filesystem::path profile_path;
   Json profile;  // the calibration profile's content; null when none
   ElementPtr bin;

@@ -245,6 +245,72 @@ TEST_F(ArchiveCli, RefusalNamesTheRuleAndAuditVerifyCatchesAnEdit) {
   EXPECT_FALSE(any_file_contains(archive_, "Knowntaker"));
 }
 
+// `clinvid record` into the archive: the consent policy is asked before anything is filmed,
+// every stream becomes a catalogued recording with its own key, and a real camera cannot be
+// recorded outside the archive.
+TEST_F(ArchiveCli, RecordIsGatedByConsentAndCataloguesEveryStream) {
+  const std::string patient = add_patient();
+  const std::string consent =
+      add_consent(patient, {{{"purpose", "clinical_record"}, {"grant", "identifiable"}}});
+  const std::vector<std::string> cameras = {"--source",  "test://theatre?width=320&height=240",
+                                            "--source",  "test://flash?width=320&height=240",
+                                            "--seconds", "2"};
+  auto record = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"record"};
+    args.insert(args.end(), cameras.begin(), cameras.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_as("photo", args);
+  };
+  const auto media_files = [&] {
+    std::size_t n = 0;
+    for (const auto& e : fs::directory_iterator(archive_ / "media")) n += e.is_regular_file();
+    return n;
+  };
+
+  const RunResult refused = record({"--patient", patient, "--consent", consent, "--body-site",
+                                    "hand:left", "--purpose", "teaching"});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_NE(refused.err.find("refused by rule no-consent"), std::string::npos) << refused.err;
+  EXPECT_EQ(media_files(), 0U) << "nothing is filmed when the policy refuses";
+  bool audited = false;
+  for (const Json& row : audit_rows()) {
+    audited = audited || (row.value("action", "") == "record" &&
+                          row.value("outcome", "") == "refuse" && row["rule"] == "no-consent");
+  }
+  EXPECT_TRUE(audited);
+
+  const RunResult no_consent =
+      run_as("photo", {"record", "--source", "v4l2:///dev/video0", "--seconds", "1", "--out",
+                       (tmp_.path() / "loose").string(), "-r",
+                       "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"});
+  EXPECT_EQ(no_consent.exit_code, 2) << no_consent.err;
+  EXPECT_NE(no_consent.err.find("--patient and --consent"), std::string::npos) << no_consent.err;
+  EXPECT_FALSE(fs::exists(tmp_.path() / "loose"));
+
+  const RunResult ok = record({"--patient", patient, "--consent", consent, "--body-site",
+                               "hand:left", "--procedure", "carpal tunnel release"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(media_files(), 2U);
+  const RunResult listed = run_as("photo", {"archive", "search", "carpal", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const Json found = parse_json(listed.out).value();
+  ASSERT_EQ(found.size(), 2U) << listed.out;
+  const std::string id = found[0]["id"];
+  EXPECT_EQ(found[0]["codec"], "h264");
+  EXPECT_EQ(found[0]["width"], 320);
+
+  // Each stream has its own key: the export decrypts to Matroska (EBML magic).
+  const fs::path out = tmp_.path() / "cam.mkv";
+  const RunResult exported = run_as(
+      "photo",
+      {"archive", "export", id, "--purpose", "clinical_record", "-o", out.string(), "--plaintext"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const std::string bytes = read_text(out);
+  ASSERT_GE(bytes.size(), 4U);
+  EXPECT_EQ(bytes.substr(0, 4), std::string("\x1A\x45\xDF\xA3"));
+  EXPECT_FALSE(any_file_contains(archive_, "Knownname"));
+}
+
 TEST_F(ArchiveCli, EraseMakesTheRecordingUnavailableAndIsAudited) {
   const std::string patient = add_patient();
   const std::string consent =
