@@ -61,6 +61,22 @@ Result<std::optional<Head>> read_head_file(const std::filesystem::path& file) {
   return std::optional<Head>(Head{*seq, *hash, *sig});
 }
 
+// The audit columns seq … reason (0-8) of the current row; `detail` is left to the caller,
+// which either parses it or hashes it as stored.
+AuditEntry entry_of_row(const Stmt& stmt) {
+  AuditEntry e;
+  e.seq = stmt.col_int(0);
+  e.at = stmt.col_text(1);
+  e.user = stmt.col_text(2);
+  e.role = stmt.col_text(3);
+  e.action = stmt.col_text(4);
+  e.target = stmt.col_text(5);
+  e.outcome = stmt.col_text(6);
+  e.rule = stmt.col_text(7);
+  e.reason = stmt.col_text(8);
+  return e;
+}
+
 }  // namespace
 
 std::string canonical_audit_row(const AuditEntry& e, const std::string& detail_text) {
@@ -181,16 +197,7 @@ Result<std::vector<AuditEntry>> read_audit(Db& db) {
     auto row = stmt->step();
     if (!row) return tl::unexpected(row.error());
     if (!*row) break;
-    AuditEntry e;
-    e.seq = stmt->col_int(0);
-    e.at = stmt->col_text(1);
-    e.user = stmt->col_text(2);
-    e.role = stmt->col_text(3);
-    e.action = stmt->col_text(4);
-    e.target = stmt->col_text(5);
-    e.outcome = stmt->col_text(6);
-    e.rule = stmt->col_text(7);
-    e.reason = stmt->col_text(8);
+    AuditEntry e = entry_of_row(*stmt);
     auto detail = parse_json(stmt->col_text(9));
     e.detail = detail ? *detail : Json(stmt->col_text(9));
     out.push_back(std::move(e));
@@ -220,16 +227,7 @@ Result<AuditReport> verify_audit_chain(Db& db, const std::filesystem::path& arch
       auto row = stmt->step();
       if (!row) return tl::unexpected(row.error());
       if (!*row) break;
-      AuditEntry e;
-      e.seq = stmt->col_int(0);
-      e.at = stmt->col_text(1);
-      e.user = stmt->col_text(2);
-      e.role = stmt->col_text(3);
-      e.action = stmt->col_text(4);
-      e.target = stmt->col_text(5);
-      e.outcome = stmt->col_text(6);
-      e.rule = stmt->col_text(7);
-      e.reason = stmt->col_text(8);
+      AuditEntry e = entry_of_row(*stmt);
       const std::string detail = stmt->col_text(9);
       const std::vector<std::uint8_t> prev = stmt->col_blob(10);
       const std::vector<std::uint8_t> stored = stmt->col_blob(11);
