@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "cmd_archive.h"
+#include "archive_cli_common.h"
 #include "crypto/io.hpp"
 
 namespace clinvid::cli {

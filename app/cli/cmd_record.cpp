@@ -17,8 +17,8 @@
 
 #include "age_cli_common.h"
 #include "archive/archive.hpp"
+#include "archive_cli_common.h"
 #include "capture/session.hpp"
-#include "cmd_archive.h"
 #include "core/id.hpp"
 #include "crypto/keys.hpp"
 

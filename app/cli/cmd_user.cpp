@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "cmd_archive.h"
+#include "archive_cli_common.h"
 
 namespace clinvid::cli {
 namespace {

@@ -124,10 +124,12 @@ Result<CalibrationProfile> calibrate(const ChartDetection& chart,
   return p;
 }
 
-Result<CalibrationProfile> calibrate_frame(const ConstFrameView& rgba,
-                                           const CalibrationOptions& options,
-                                           const DetectOptions& detect) {
-  auto chart = detect_chart(rgba, detect);
+namespace {
+
+// The profile of a chart found (or sampled) in `rgba`, stamped with the frame's hash.
+Result<CalibrationProfile> calibrate_found(const ConstFrameView& rgba,
+                                           const Result<ChartDetection>& chart,
+                                           const CalibrationOptions& options) {
   if (!chart) return tl::unexpected(chart.error());
   auto hash = frame_sha256(rgba);
   if (!hash) return tl::unexpected(hash.error());
@@ -136,16 +138,18 @@ Result<CalibrationProfile> calibrate_frame(const ConstFrameView& rgba,
   return profile;
 }
 
+}  // namespace
+
+Result<CalibrationProfile> calibrate_frame(const ConstFrameView& rgba,
+                                           const CalibrationOptions& options,
+                                           const DetectOptions& detect) {
+  return calibrate_found(rgba, detect_chart(rgba, detect), options);
+}
+
 Result<CalibrationProfile> calibrate_frame_at(const ConstFrameView& rgba,
                                               const ChartCorners& manual_corners,
                                               const CalibrationOptions& options) {
-  auto chart = sample_chart(rgba, manual_corners);
-  if (!chart) return tl::unexpected(chart.error());
-  auto hash = frame_sha256(rgba);
-  if (!hash) return tl::unexpected(hash.error());
-  auto profile = calibrate(*chart, options);
-  if (profile) profile->chart_frame_sha256 = *hash;
-  return profile;
+  return calibrate_found(rgba, sample_chart(rgba, manual_corners), options);
 }
 
 Result<std::string> frame_sha256(const ConstFrameView& frame) {
