@@ -1,4 +1,4 @@
-// Helpers shared by the crypto tests: temporary directories, files, hashes, random data.
+// Helpers shared by the crypto tests: temporary directories, keys, files, hashes, random data.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "crypto/keys.hpp"
 
 namespace clinvid::crypto::test {
 
@@ -26,6 +27,22 @@ class TempDir {
 
  private:
   fs::path path_;
+};
+
+// A fresh X25519 identity and a temporary directory: what most file tests start from.
+struct KeyedDir {
+  X25519Identity identity = X25519Identity::generate();
+  TempDir dir;
+  [[nodiscard]] std::vector<Recipient> recipients() const {
+    std::vector<Recipient> out;
+    out.emplace_back(identity.recipient());
+    return out;
+  }
+  [[nodiscard]] std::vector<Identity> identities() const {
+    std::vector<Identity> out;
+    out.emplace_back(identity.clone());
+    return out;
+  }
 };
 
 std::vector<std::uint8_t> random_data(std::size_t size, std::uint32_t seed);

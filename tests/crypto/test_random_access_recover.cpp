@@ -17,19 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Fixture {
-  X25519Identity identity = X25519Identity::generate();
-  test::TempDir dir;
-  std::vector<Recipient> recipients() const {
-    std::vector<Recipient> out;
-    out.emplace_back(identity.recipient());
-    return out;
-  }
-  std::vector<Identity> identities() const {
-    std::vector<Identity> out;
-    out.emplace_back(identity.clone());
-    return out;
-  }
+struct Fixture : test::KeyedDir {
   fs::path encrypt(const std::vector<std::uint8_t>& plain, const std::string& name) const {
     auto sealed = crypto::encrypt(plain, recipients());
     EXPECT_TRUE(sealed);
