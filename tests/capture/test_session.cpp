@@ -99,6 +99,44 @@ void expect_stream_files(const Json& manifest, const fs::path& dir, const test::
   }
 }
 
+// Per-stream targets (what the archive uses): a stream's file goes where its target says and is
+// encrypted to its own key as well as the session's; the manifest names both, for recover.
+TEST_F(CaptureSession, StreamTargetsPlaceFilesAndAddTheirOwnRecipients) {
+  fs::create_directories(dir_.path() / "own");
+  const test::TestKey own = test::make_key(dir_.path() / "own");
+  SessionConfig c =
+      config({"test://theatre?width=160&height=120", "test://flash?width=160&height=120"});
+  c.recipients.clear();  // cam1 has no recipient at all: refused before anything is written
+  c.targets["cam0"] = {dir_.path() / "media" / "cam0-own.age", {own.recipient}};
+  auto refused = Session::create(c);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("cam1: no recipients"), std::string::npos)
+      << refused.error().message();
+  c.targets["cam9"] = {};
+  EXPECT_FALSE(Session::create(c)) << "a target for no stream";
+  c.targets.erase("cam9");
+
+  c.recipients = {key_.recipient};
+  fs::create_directories(dir_.path() / "media");
+  auto session = Session::create(c);
+  ASSERT_TRUE(session) << session.error().message();
+  auto manifest = record(*session, 1.0);
+  ASSERT_TRUE(manifest) << manifest.error().message();
+  const Json& cam0 = stream_of(*manifest, "cam0");
+  const Json& cam1 = stream_of(*manifest, "cam1");
+  EXPECT_EQ(cam0["path"], (dir_.path() / "media" / "cam0-own.age").string());
+  EXPECT_FALSE(cam1.contains("path")) << "in the session directory, named by file alone";
+  EXPECT_EQ(cam0["recipients"], Json::array({key_.recipient, own.recipient}));
+  EXPECT_EQ(cam1["recipients"], Json::array({key_.recipient}));
+  EXPECT_FALSE(fs::exists(dir_.path() / "take" / "cam0.mkv.age"));
+  // Either key opens the targeted file; only the session's opens the other.
+  const fs::path plain = dir_.path() / "plain.mkv";
+  EXPECT_TRUE(test::age_decrypt(own, dir_.path() / "media" / "cam0-own.age", plain));
+  EXPECT_TRUE(test::age_decrypt(key_, dir_.path() / "media" / "cam0-own.age", plain));
+  EXPECT_FALSE(test::age_decrypt(own, dir_.path() / "take" / "cam1.mkv.age", plain));
+  fs::remove(plain);
+}
+
 TEST_F(CaptureSession, TwoCamerasRecordEncryptedSynchronisedFiles) {
   auto session = Session::create(
       config({"test://theatre?width=320&height=240", "test://gait?width=320&height=240"}));

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "crypto/base64.hpp"
 #include "crypto/bech32.hpp"
@@ -16,6 +19,7 @@
 #include "crypto/identity_file.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/secret.hpp"
+#include "crypto/sha256.hpp"
 #include "crypto/stream.hpp"
 #include "crypto_test_util.hpp"
 
@@ -332,4 +336,31 @@ TEST(PayloadCipher, AgreesWithLibsodiumChaCha20Poly1305) {
       }
     }
   }
+}
+
+// SHA-256 (OpenSSL underneath): FIPS 180-2 vectors, whole and fed in pieces, and a digest
+// context that starts again after finish().
+TEST(Sha256, KnownVectorsWholeAndIncremental) {
+  const auto hex = [](const clinvid::crypto::Sha256Digest& d) {
+    std::string out;
+    for (const std::uint8_t b : d) out += fmt::format("{:02x}", b);
+    return out;
+  };
+  const std::string abc = "abc";
+  const std::span<const std::uint8_t> abc_bytes(reinterpret_cast<const std::uint8_t*>(abc.data()),
+                                                abc.size());
+  EXPECT_EQ(hex(clinvid::crypto::sha256(abc_bytes)),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hex(clinvid::crypto::sha256({})),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  clinvid::crypto::Sha256 hash;
+  hash.update(abc_bytes.first(1));
+  hash.update({});
+  hash.update(abc_bytes.subspan(1));
+  EXPECT_EQ(hex(hash.finish()), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hex(hash.finish()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+      << "finish() starts again, empty";
+  const std::vector<std::uint8_t> million(1'000'000, 'a');
+  EXPECT_EQ(hex(clinvid::crypto::sha256(million)),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
