@@ -22,7 +22,9 @@ PACKAGES=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
   # FFmpeg
-  ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
+  ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  # text of titles, captions and annotations (one rasteriser for preview and export)
+  libfreetype-dev fonts-dejavu-core
   # studio
   libimgui-dev libglfw3-dev xvfb xauth
   # interop peer for the age format

@@ -14,11 +14,14 @@
 #include "cmd_decrypt.h"
 #include "cmd_doctor.h"
 #include "cmd_encrypt.h"
+#include "cmd_frame.h"
 #include "cmd_gpu_info.h"
 #include "cmd_keygen.h"
 #include "cmd_patient.h"
+#include "cmd_project.h"
 #include "cmd_record.h"
 #include "cmd_recover.h"
+#include "cmd_render.h"
 #include "cmd_sources.h"
 #include "cmd_standardise.h"
 #include "cmd_user.h"
@@ -31,9 +34,9 @@ using namespace clinvid::cli;
 
 using AddCommand = Command (*)(CLI::App&);
 constexpr AddCommand kCommands[] = {
-    &add_gpu_info, &add_doctor,  &add_calibrate, &add_standardise, &add_keygen,
-    &add_encrypt,  &add_decrypt, &add_recover,   &add_record,      &add_sources,
-    &add_archive,  &add_user,    &add_patient,   &add_consent,     &add_audit,
+    &add_gpu_info, &add_doctor,  &add_calibrate, &add_standardise, &add_keygen,  &add_encrypt,
+    &add_decrypt,  &add_recover, &add_record,    &add_sources,     &add_archive, &add_user,
+    &add_patient,  &add_consent, &add_audit,     &add_project,     &add_render,  &add_frame,
 };
 
 // --help and --version are "errors" with exit code 0 in CLI11; everything else is a usage

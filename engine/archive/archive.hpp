@@ -56,7 +56,7 @@ namespace clinvid::archive {
 
 class Archive;
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 inline constexpr std::string_view kCatalogueFile = "catalogue.db";
 inline constexpr std::string_view kMediaDir = "media";
 
@@ -124,6 +124,9 @@ struct NewRecording {
   // Provenance, for derived media: the recordings it was made from and the project.
   std::vector<std::string> derived_from;
   std::string project;
+  // Whether the media identifies the patient: a derived film whose marked faces are all
+  // redacted is anonymised, which is what an anonymised-only consent allows.
+  consent::Identifiability identifiability = consent::Identifiability::identifiable;
 };
 
 struct RegisteredRecording {
@@ -203,6 +206,13 @@ struct ExportOptions {
   consent::Identifiability identifiability = consent::Identifiability::identifiable;
   consent::LegalBasis legal_basis = consent::LegalBasis::none;
   const Archive* signed_off_by = nullptr;  // see GateRequest::signed_off_by
+};
+
+// A saved edit project (its JSON is sealed in the catalogue).
+struct ProjectInfo {
+  std::string name;
+  std::int64_t revision = 0;  // 1 on first save, +1 on each save
+  std::string created_by, created_at, updated_by, updated_at;
 };
 
 struct RetentionItem {
@@ -306,6 +316,20 @@ class Archive {
   // `apply`, each is erased (unless held), audited as a retention erasure.
   [[nodiscard]] Result<std::vector<RetentionItem>> run_retention(const consent::Date& on,
                                                                  bool apply);
+
+  // --- edit projects: timeline JSON sealed with the archive key (never in clear on disk).
+  // save_project creates or replaces; each save and open is audited. Names are 1-100
+  // characters of letters, digits, space, '-', '_' and '.'.
+  [[nodiscard]] Result<ProjectInfo> save_project(std::string_view name, std::string_view json_text);
+  [[nodiscard]] Result<std::string> load_project(std::string_view name);
+  [[nodiscard]] Result<std::vector<ProjectInfo>> list_projects();
+
+  // Where a recording's encrypted media is: <archive>/media/<id>.age.
+  [[nodiscard]] std::filesystem::path media_path(std::string_view recording_id) const;
+  // Where a sidecar of a recording (e.g. "vtt" captions of a film) is kept, encrypted to the
+  // recording's recipient: <archive>/media/<id>.<ext>.age. Erasure removes it with the media.
+  [[nodiscard]] std::filesystem::path sidecar_path(std::string_view recording_id,
+                                                   std::string_view ext) const;
 
   // --- audit
   // Verification needs no unlocked user: the chain and the public signing key suffice.

@@ -43,6 +43,8 @@ struct Archive::Impl {
   [[nodiscard]] Status commit(Transaction& tx);
 
   [[nodiscard]] std::filesystem::path media_path(std::string_view recording_id) const;
+  // Removes the media file and every sidecar (<id>.<ext>.age); the first failure in `ec`.
+  void remove_media(std::string_view recording_id, std::error_code& ec) const;
   [[nodiscard]] Result<consent::ConsentRecord> load_consent(std::string_view id);
   [[nodiscard]] Result<Patient> load_patient(std::string_view id);
   [[nodiscard]] Result<RecordingInfo> load_recording(std::string_view id);

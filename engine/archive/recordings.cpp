@@ -192,6 +192,7 @@ Result<RegisteredRecording> Archive::register_recording(const NewRecording& rec)
     g.sites = rec.sites;
     g.recorded_on = recorded_on;
     g.on = on;
+    g.identifiability = rec.identifiability;
     g.detail =
         rec.derived_from.empty() ? "new recording" : "derived from " + tags_text(rec.derived_from);
     auto decision = authorize(g);

@@ -63,7 +63,7 @@ Status Archive::erase_recording(std::string_view id, std::string_view reason,
   if (auto ok = I.erase_in(id, reason, "erase_done"); !ok) return ok;
   if (auto ok = I.commit(*tx); !ok) return ok;
   std::error_code ec;
-  std::filesystem::remove(I.media_path(id), ec);
+  I.remove_media(id, ec);
   if (ec)
     return fail(Errc::io,
                 "the key is destroyed but the media file could not be removed: " + ec.message());
@@ -181,7 +181,7 @@ Result<std::vector<RetentionItem>> Archive::run_retention(const consent::Date& o
         }
         if (auto ok = I.commit(*tx); !ok) return tl::unexpected(ok.error());
         std::error_code ec;
-        std::filesystem::remove(I.media_path(id), ec);
+        I.remove_media(id, ec);
         item.action = "erased";
       }
     }

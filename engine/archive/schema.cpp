@@ -140,11 +140,24 @@ CREATE VIRTUAL TABLE recordings_fts USING fts5(
   tokenize = 'unicode61 remove_diacritics 2');
 )sql";
 
+// v2: edit projects (timeline JSON), sealed with the archive key: they name recordings and
+// carry titles and captions that may describe the patient.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE projects(
+  name TEXT PRIMARY KEY,
+  sealed_json BLOB NOT NULL,
+  revision INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+)sql";
+
 struct Migration {
   int to_version;
   std::string_view sql;
 };
-constexpr Migration kMigrations[] = {{1, kSchemaV1}};
+constexpr Migration kMigrations[] = {{1, kSchemaV1}, {2, kSchemaV2}};
 
 }  // namespace
 

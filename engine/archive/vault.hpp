@@ -62,6 +62,7 @@ enum class KeyUse {
   recording_keys,  // per-recording X25519 secrets
   signing_key,     // the audit signing secret
   lookup,          // keyed hashes that find patients without decrypting
+  projects,        // edit projects (timeline JSON)
 };
 
 class Vault {

@@ -1,5 +1,7 @@
 #include "media/age_avio.hpp"
 
+#include "media/ffmpeg_log.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <exception>
@@ -163,6 +165,7 @@ Error demux_error(const AgeAvio& avio, int code, std::string_view what) {
 
 Result<EncryptedInput> open_encrypted_input(const std::filesystem::path& path,
                                             std::span<const crypto::Identity> identities) {
+  follow_clinvid_log_level();
   auto opened = crypto::RandomAccessReader::open(path, identities);
   if (!opened) return with_context(opened.error(), "open " + path.string());
   auto reader = std::make_unique<crypto::RandomAccessReader>(std::move(*opened));

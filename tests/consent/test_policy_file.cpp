@@ -185,7 +185,7 @@ TEST(PolicyFile, OrganisationsMayTightenButNotLowerTheFloor) {
                         .purpose(Purpose::publication)
                         .consent(testing::Form().grant(Purpose::publication, Grant::identifiable)));
   EXPECT_EQ(refused.value().rule_id, "no-publication");
-  EXPECT_EQ(refused.value().policy, "st-elsewhere@1.0.0");
+  EXPECT_EQ(refused.value().policy, "st-elsewhere@1.1.0");
 
   // Rewording a locked rule's text is fine (translation, local terms).
   Json reworded = default_doc();
@@ -295,7 +295,7 @@ TEST(PolicyEngine, FactsAndDecisionsForTheAuditRow) {
   const Json decision = to_json(evaluate(default_policy().value(), r).value());
   EXPECT_EQ(decision["audit_required"], true);
   EXPECT_EQ(decision["effect"], "refuse");
-  EXPECT_EQ(decision["policy"], "clinvid-default@1.0.0");
+  EXPECT_EQ(decision["policy"], "clinvid-default@1.1.0");
 }
 
 TEST(Retention, ReviewDates) {

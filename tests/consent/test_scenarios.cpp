@@ -133,6 +133,22 @@ const std::vector<Scenario>& scenarios() {
            .anonymised()
            .consent(Form().grant(P::teaching, Grant::anonymised_only)),
        E::allow, "consent-anonymised-only", "leaves the archive only anonymised"},
+      // A film, still or montage for the purpose is made only from anonymised material.
+      {"anonymised-only-derive-identifiable",
+       Req()
+           .op(O::derive)
+           .purpose(P::teaching)
+           .role(R::educator)
+           .consent(Form().grant(P::teaching, Grant::anonymised_only)),
+       E::refuse, "anonymised-only-leaves-anonymised", "made into a film"},
+      {"anonymised-only-derive-anonymised",
+       Req()
+           .op(O::derive)
+           .purpose(P::teaching)
+           .role(R::educator)
+           .anonymised()
+           .consent(Form().grant(P::teaching, Grant::anonymised_only)),
+       E::allow, "consent-anonymised-only", "prepared here"},
       // Preparing (viewing, redacting) the identifiable original inside the archive.
       {"anonymised-only-prepare-inside",
        Req()
@@ -454,7 +470,7 @@ TEST_P(Governance, DefaultPolicyDecides) {
   EXPECT_NE(decision->reason.find(s.reason_has), std::string::npos) << decision->reason;
   EXPECT_EQ(decision->signoff_role, s.signoff_role);
   EXPECT_TRUE(decision->audit_required);
-  EXPECT_EQ(decision->policy, "clinvid-default@1.0.0");
+  EXPECT_EQ(decision->policy, "clinvid-default@1.1.0");
   EXPECT_FALSE(decision->guidance.empty());
   // Deterministic: the same request gives the same decision.
   const auto again = evaluate(policy(), s.request).value();
