@@ -131,6 +131,26 @@ TEST(Backends, VulkanMatchesTheReferenceOnAnOddCanvas) {
   compare_with_reference(Backend::vulkan, 321, 181);
 }
 
+// An exact 2:1 reduction (a source in a slot half its size, as in every side-by-side of
+// equal recordings) takes the fast path's halving loop; it must agree with the reference
+// exactly, at full opacity and blended.
+TEST(Backends, FastCpuHalvingMatchesTheReferenceExactly) {
+  auto fast = make_compositor(Backend::cpu, 320, 180);
+  auto reference = make_compositor(Backend::cpu_reference, 320, 180);
+  ASSERT_TRUE(fast && reference);
+  const Frame a = noise_i420(320, 180, 7);
+  const Frame b = checker_i420(320, 180, 1);
+  const std::vector<ConstFrameView> inputs{a.view(), b.view()};
+  Composition comp;
+  comp.width = 320;
+  comp.height = 180;
+  comp.layers.push_back(VideoLayer{0, {0, 0, 1, 1}, {0, 44, 160, 90}, 1.0F});
+  comp.layers.push_back(VideoLayer{1, {0, 0, 1, 1}, {160, 44, 160, 90}, 1.0F});
+  comp.layers.push_back(VideoLayer{0, {0, 0, 1, 1}, {80, 44, 160, 90}, 0.4F});
+  const Diff d = diff(compose(*reference, comp, inputs), compose(*fast, comp, inputs));
+  EXPECT_EQ(d.max, 0) << "mean " << d.mean;
+}
+
 // Redaction edge cases: blocks and radii from the smallest to larger than the area, both
 // shapes, regions cut by the clip and by the canvas edge.
 void compare_redactions(Backend backend) {
