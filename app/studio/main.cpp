@@ -1,6 +1,7 @@
 // clinvid-studio: the clinical video studio (GLFW + Vulkan + Dear ImGui).
 //
-// Exit codes: 0 done, 1 failed (the message says why), 2 no display to open a window on.
+// Exit codes: 0 done, 1 failed (the message says why), 2 no display to open a window on;
+// usage errors exit with CLI11's codes (above 100).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "core/paths.hpp"
 #include "core/result.hpp"
 #include "studio_app.hpp"
 
@@ -64,8 +66,7 @@ bool init_glfw(int argc, char** argv) {
 int main(int argc, char** argv) {
   using clinvid::studio::StudioOptions;
   CLI::App cli{
-      "clinvid-studio: live camera preview on the shared Vulkan device, the GPU it runs on "
-      "and why it was chosen.",
+      "clinvid-studio: live camera preview, the archive's library, the editor and film export.",
       "clinvid-studio"};
   cli.set_version_flag("--version", std::string("clinvid-studio ") + CLINVID_VERSION);
 
@@ -74,6 +75,10 @@ int main(int argc, char** argv) {
   std::string camera_format = "nv12";
   std::string theme = "dark";
   double first_frame_timeout_s = 20.0;
+  std::string camera = "test";
+  std::string archive_dir = clinvid::paths::default_archive().string();
+  std::string passphrase_file;
+  std::string script;
   cli.add_option("--screenshot", options.screenshot_path,
                  "Write the window to this PNG once --frames frames have shown the preview, "
                  "then exit");
@@ -101,7 +106,31 @@ int main(int argc, char** argv) {
   cli.add_option("--theme", theme, "Colour theme")
       ->check(CLI::IsMember({"dark", "light"}))
       ->capture_default_str();
+  cli.add_option("--camera", camera, "The Capture view's camera: the built-in test camera, or none")
+      ->check(CLI::IsMember({"test", "none"}))
+      ->capture_default_str();
+  cli.add_option("--archive", archive_dir,
+                 "The archive to sign in to (CLINVID_ARCHIVE overrides "
+                 "the default)")
+      ->capture_default_str();
+  CLI::Option* user_option =
+      cli.add_option("--user", options.user, "Sign in as this archive user at start");
+  CLI::Option* passphrase_option =
+      cli.add_option("--passphrase-file", passphrase_file,
+                     "With --user: the file whose first line is the user's passphrase")
+          ->check(CLI::ExistingFile);
+  user_option->needs(passphrase_option);
+  passphrase_option->needs(user_option);
+  cli.add_option("--script", script,
+                 "Run these UI steps through the frame loop, printing the model as JSON lines, "
+                 "then exit (see app/studio/script.hpp)")
+      ->check(CLI::ExistingFile);
   CLI11_PARSE(cli, argc, argv);
+  options.camera = camera == "none" ? clinvid::studio::CameraMode::none
+                                    : clinvid::studio::CameraMode::test_pattern;
+  options.archive_dir = archive_dir;
+  options.passphrase_file = passphrase_file;
+  options.script_path = script;
 
   options.pattern = clinvid::studio::parse_test_pattern(pattern);
   options.camera_format = clinvid::studio::parse_camera_format(camera_format);

@@ -1,5 +1,8 @@
 #include "studio_app.hpp"
 
+#include <string.h>  // explicit_bzero
+#include <cstdio>
+#include <fstream>
 #include <limits>
 #include <mutex>
 #include <span>
@@ -49,38 +52,94 @@ Result<std::unique_ptr<StudioApp>> StudioApp::create(const StudioOptions& option
   }
   app->texture_ =
       std::make_unique<PreviewTexture>(*app->context_, *app->renderer_, kFramesInFlight);
+  app->editor_texture_ =
+      std::make_unique<PreviewTexture>(*app->context_, *app->renderer_, kFramesInFlight);
 
-  // Started after install_shared() so that clinvidcolor takes the studio's device from
-  // Context::shared() (invariant 5): the plugin and the studio share libclinvid-engine.so.
-  if (auto ready = init_gstreamer(); !ready) return tl::unexpected(ready.error());
-  PreviewSourceOptions source_options;
-  source_options.pattern = options.pattern;
-  source_options.format = options.camera_format;
-  auto source = PreviewSource::start(source_options);
-  if (!source) return tl::unexpected(source.error());
-  app->source_ = std::move(*source);
   app->workstation_ = discover_workstation();
-  app->capture_view_ = std::make_unique<CaptureView>(*app->context_, *app->source_, *app->texture_,
-                                                     app->workstation_);
+  if (options.camera == CameraMode::test_pattern) {
+    // Started after install_shared() so that clinvidcolor takes the studio's device from
+    // Context::shared() (invariant 5): the plugin and the studio share libclinvid-engine.so.
+    if (auto ready = init_gstreamer(); !ready) return tl::unexpected(ready.error());
+    PreviewSourceOptions source_options;
+    source_options.pattern = options.pattern;
+    source_options.format = options.camera_format;
+    auto source = PreviewSource::start(source_options);
+    if (!source) return tl::unexpected(source.error());
+    app->source_ = std::move(*source);
+    app->capture_view_ = std::make_unique<CaptureView>(*app->context_, *app->source_,
+                                                       *app->texture_, app->workstation_);
+  }
+  if (auto views = app->create_views(); !views) return tl::unexpected(views.error());
   app->started_ = std::chrono::steady_clock::now();
   return app;
 }
 
 StudioApp::~StudioApp() {
-  source_.reset();  // joins the streaming thread; clinvidcolor stops submitting
+  script_.reset();
+  export_view_.reset();     // cancels and joins an export in progress
+  preview_worker_.reset();  // joins the preview thread
+  source_.reset();          // joins the streaming thread; clinvidcolor stops submitting
   if (context_) {
     if (auto idle = wait_gpu_idle(); !idle) {
       log(LogLevel::error, kLogModule, "shutdown: {}", idle.error().message());
     }
   }
   capture_view_.reset();
+  editor_view_.reset();
   texture_.reset();
+  editor_texture_.reset();
   swapchain_ = Swapchain{};
   renderer_.reset();
   if (imgui_initialised_) {
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
   }
+}
+
+Status StudioApp::create_views() {
+  model_ = std::make_unique<StudioModel>(options_.archive_dir);
+  preview_worker_ = std::make_unique<PreviewWorker>();
+  sign_in_view_ = std::make_unique<SignInView>(*model_);
+  library_view_ = std::make_unique<LibraryView>(*model_);
+  editor_view_ = std::make_unique<EditorView>(*model_, *preview_worker_, *editor_texture_);
+  export_view_ = std::make_unique<ExportView>(*model_);
+  if (!options_.user.empty() && !options_.passphrase_file.empty()) {
+    if (auto signed_in = sign_in_from_options(); !signed_in) return signed_in;
+  }
+  if (options_.script_path.empty()) return {};
+  auto steps = load_script(options_.script_path);
+  if (!steps) return tl::unexpected(steps.error());
+  ScriptTarget target;
+  target.model = model_.get();
+  target.library = library_view_.get();
+  target.editor = editor_view_.get();
+  target.export_view = export_view_.get();
+  target.sign_in = [this] { return sign_in_from_options(); };
+  target.show_view = [this](ViewId view) { requested_view_ = view; };
+  target.request_screenshot = [this](std::string path) { pending_screenshot_ = std::move(path); };
+  target.screenshot_pending = [this] { return !pending_screenshot_.empty(); };
+  target.print_line = [](const std::string& line) {
+    fmt::print("{}\n", line);
+    std::fflush(stdout);
+  };
+  script_ = std::make_unique<ScriptRunner>(std::move(*steps), std::move(target));
+  return {};
+}
+
+Status StudioApp::sign_in_from_options() {
+  if (options_.user.empty() || options_.passphrase_file.empty()) {
+    return fail(Errc::invalid_argument, "sign-in: give --user and --passphrase-file");
+  }
+  std::ifstream in(options_.passphrase_file);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return fail(Errc::not_found, fmt::format("cannot read the passphrase from {}",
+                                             options_.passphrase_file.string()));
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  auto passphrase = crypto::SecretBytes::copy_of(std::string_view(line));
+  explicit_bzero(line.data(), line.size());
+  return model_->sign_in(options_.user, std::move(passphrase));
 }
 
 void StudioApp::WindowCloser::operator()(GLFWwindow* window) const noexcept {
@@ -221,7 +280,14 @@ Status StudioApp::recreate_swapchain(VkExtent2D framebuffer) {
 Status StudioApp::run() {
   while (glfwWindowShouldClose(window_.get()) == GLFW_FALSE) {
     glfwPollEvents();
-    source_->poll_bus();
+    if (source_) source_->poll_bus();
+    if (script_ && pending_screenshot_.empty()) {
+      auto state = script_->tick();
+      if (!state) return tl::unexpected(state.error());
+      if (*state == ScriptState::finished) return {};
+    }
+    editor_view_->update();
+    export_view_->update();
     if (auto deadline = check_first_frame_deadline(); !deadline) return deadline;
     auto outcome = draw_frame();
     if (!outcome) return tl::unexpected(outcome.error());
@@ -231,7 +297,9 @@ Status StudioApp::run() {
 }
 
 Status StudioApp::check_first_frame_deadline() const {
-  if (options_.screenshot_path.empty() || texture_->has_content()) return {};
+  if (options_.screenshot_path.empty() || script_ || !source_ || texture_->has_content()) {
+    return {};
+  }
   if (!source_->error().empty()) {
     return fail(Errc::media, "the test camera failed before its first frame: " + source_->error());
   }
@@ -287,14 +355,22 @@ Result<StudioApp::FrameOutcome> StudioApp::draw_frame() {
   begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   CLINVID_VK_TRY(vkBeginCommandBuffer(frame.cmd, &begin));
-  if (auto uploaded = texture_->record_upload(frame.cmd, slot_, source_->slot(),
-                                              [this] { return wait_gpu_idle(); });
+  if (source_) {
+    if (auto uploaded = texture_->record_upload(frame.cmd, slot_, source_->slot(),
+                                                [this] { return wait_gpu_idle(); });
+        !uploaded) {
+      return tl::unexpected(uploaded.error());
+    }
+  }
+  if (auto uploaded = editor_texture_->record_upload(frame.cmd, slot_, preview_worker_->slot(),
+                                                     [this] { return wait_gpu_idle(); });
       !uploaded) {
     return tl::unexpected(uploaded.error());
   }
   if (texture_->has_content()) ++frames_with_preview_;
-  const bool capture = !options_.screenshot_path.empty() && texture_->has_content() &&
-                       frames_with_preview_ == options_.screenshot_frames;
+  const bool capture = !pending_screenshot_.empty() ||
+                       (!script_ && !options_.screenshot_path.empty() && texture_->has_content() &&
+                        frames_with_preview_ == options_.screenshot_frames);
   if (auto recorded = record_frame(frame, image_index, capture); !recorded) {
     return tl::unexpected(recorded.error());
   }
@@ -320,6 +396,10 @@ Result<StudioApp::FrameOutcome> StudioApp::draw_frame() {
   slot_ = (slot_ + 1) % kFramesInFlight;
   if (capture) {
     if (auto written = write_screenshot(frame); !written) return tl::unexpected(written.error());
+    if (!pending_screenshot_.empty()) {
+      pending_screenshot_.clear();
+      return FrameOutcome::presented;
+    }
     return FrameOutcome::screenshot_written;
   }
   return FrameOutcome::presented;
@@ -393,12 +473,15 @@ Status StudioApp::write_screenshot(FrameSlot& frame) {
                                           static_cast<std::size_t>(readback_.size_bytes()));
   auto rgba = to_opaque_rgba(texels, swapchain_.format(), extent.width, extent.height);
   if (!rgba) return tl::unexpected(rgba.error());
-  if (auto written = write_png(options_.screenshot_path, *rgba, extent.width, extent.height);
-      !written) {
+  const std::string& path =
+      pending_screenshot_.empty() ? options_.screenshot_path : pending_screenshot_;
+  if (auto written = write_png(path, *rgba, extent.width, extent.height); !written) {
     return written;
   }
-  fmt::print("clinvid-studio: wrote {} ({}x{}, after {} frames with the preview)\n",
-             options_.screenshot_path, extent.width, extent.height, frames_with_preview_);
+  if (pending_screenshot_.empty()) {
+    fmt::print("clinvid-studio: wrote {} ({}x{}, after {} frames with the preview)\n", path,
+               extent.width, extent.height, frames_with_preview_);
+  }
   return {};
 }
 
@@ -426,7 +509,11 @@ void StudioApp::draw_ui() {
       }
       ImGui::EndMenu();
     }
-    const std::string status = fmt::format("{}  |  {:.0f} fps", context_->info().name,
+    const std::string who =
+        model_->signed_in()
+            ? fmt::format("{} ({})", model_->user().name, consent::to_string(model_->user().role))
+            : std::string("not signed in");
+    const std::string status = fmt::format("{}  |  {}  |  {:.0f} fps", who, context_->info().name,
                                            static_cast<double>(ImGui::GetIO().Framerate));
     ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(status.c_str()).x - 16.0F);
     ImGui::TextColored(kMutedColour, "%s", status.c_str());
@@ -437,13 +524,48 @@ void StudioApp::draw_ui() {
     glfwSetWindowShouldClose(window_.get(), GLFW_TRUE);
   }
   if (ImGui::BeginTabBar("studio.views")) {
-    if (ImGui::BeginTabItem("Capture")) {
-      capture_view_->draw();
-      ImGui::EndTabItem();
-    }
+    draw_view_tab(ViewId::capture, "Capture", [this] {
+      if (capture_view_) {
+        capture_view_->draw();
+      } else {
+        ImGui::TextColored(kMutedColour, "No camera: the studio was started with --camera none.");
+      }
+    });
+    draw_view_tab(ViewId::library, "Library", [this] { library_view_->draw(); });
+    draw_view_tab(ViewId::editor, "Editor", [this] { editor_view_->draw(); });
+    draw_view_tab(ViewId::export_film, "Export", [this] { export_view_->draw(); });
     ImGui::EndTabBar();
   }
+  requested_view_.reset();
   ImGui::End();
+}
+
+// A view the signed-in role may not use is drawn disabled, with the reason as its tooltip;
+// before sign-in the archive views show the sign-in form.
+void StudioApp::draw_view_tab(ViewId view, const char* label, const std::function<void()>& draw) {
+  const std::string reason = model_->view_unavailable_reason(view);
+  const bool blocked = !reason.empty() && model_->signed_in();
+  const ImGuiTabItemFlags flags =
+      requested_view_ == view ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+  ImGui::BeginDisabled(blocked);
+  const bool open = ImGui::BeginTabItem(label, nullptr, flags);
+  ImGui::EndDisabled();
+  if (blocked && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip("%s", reason.c_str());
+  }
+  if (!open) return;
+  if (view != ViewId::capture && !model_->signed_in()) {
+    sign_in_view_->draw();
+  } else if (blocked) {
+    ImGui::TextColored(kWarningColour, "%s", reason.c_str());
+  } else {
+    if (view != ViewId::capture) {
+      ImGui::TextColored(kMutedColour, "%s · %s", model_->user().name.c_str(),
+                         std::string(consent::to_string(model_->user().role)).c_str());
+    }
+    draw();
+  }
+  ImGui::EndTabItem();
 }
 
 }  // namespace clinvid::studio

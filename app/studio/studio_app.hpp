@@ -8,7 +8,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,13 +25,23 @@
 #include "imgui_renderer.hpp"
 #include "preview_source.hpp"
 #include "preview_texture.hpp"
+#include "preview_worker.hpp"
+#include "script.hpp"
+#include "studio_model.hpp"
 #include "swapchain.hpp"
 #include "theme.hpp"
 #include "views/capture_view.hpp"
+#include "views/editor_view.hpp"
+#include "views/export_view.hpp"
+#include "views/library_view.hpp"
+#include "views/sign_in_view.hpp"
 
 struct GLFWwindow;
 
 namespace clinvid::studio {
+
+// Whether the built-in test camera runs (the Capture view's preview).
+enum class CameraMode { invalid = 0, test_pattern, none };
 
 struct StudioOptions {
   std::uint32_t window_width = 1280;
@@ -36,11 +49,18 @@ struct StudioOptions {
   TestPattern pattern = TestPattern::smpte;
   CameraFormat camera_format = CameraFormat::nv12;
   Theme theme = Theme::dark;
-  // When set: draw `screenshot_frames` frames showing the preview, write the window to this
-  // PNG and return. Fails if no preview frame arrives within `first_frame_timeout`.
+  // When set (and no script): draw `screenshot_frames` frames showing the preview, write the window
+  // to this PNG and return. Fails if no preview frame arrives within `first_frame_timeout`.
   std::string screenshot_path;
   std::uint32_t screenshot_frames = 30;
   std::chrono::milliseconds first_frame_timeout{20'000};
+  CameraMode camera = CameraMode::test_pattern;
+  std::filesystem::path archive_dir;  // the archive the Library, Editor and Export views use
+  // When both are set the studio signs in at start; the file's first line is the passphrase.
+  std::string user;
+  std::filesystem::path passphrase_file;
+  // When set: run these steps through the frame loop (script.hpp), then exit.
+  std::filesystem::path script_path;
 };
 
 class StudioApp {
@@ -83,6 +103,9 @@ class StudioApp {
   [[nodiscard]] Status write_screenshot(FrameSlot& frame);
   [[nodiscard]] Status check_first_frame_deadline() const;
   void draw_ui();
+  void draw_view_tab(ViewId view, const char* label, const std::function<void()>& draw);
+  [[nodiscard]] Status sign_in_from_options();
+  [[nodiscard]] Status create_views();
 
   // Closes the window after letting go of the process-wide Context, which owns the window's
   // surface. Declared before every GPU member, so it runs after all of them are destroyed.
@@ -105,6 +128,17 @@ class StudioApp {
   Workstation workstation_;
   std::unique_ptr<CaptureView> capture_view_;
   gpu::Buffer readback_;
+
+  std::unique_ptr<StudioModel> model_;
+  std::unique_ptr<PreviewWorker> preview_worker_;
+  std::unique_ptr<PreviewTexture> editor_texture_;
+  std::unique_ptr<SignInView> sign_in_view_;
+  std::unique_ptr<LibraryView> library_view_;
+  std::unique_ptr<EditorView> editor_view_;
+  std::unique_ptr<ExportView> export_view_;
+  std::unique_ptr<ScriptRunner> script_;
+  std::optional<ViewId> requested_view_;  // selected by the next frame's tab bar
+  std::string pending_screenshot_;        // a script's screenshot, taken by the next frame
 
   std::uint32_t slot_ = 0;
   std::uint32_t frames_with_preview_ = 0;

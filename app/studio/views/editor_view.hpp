@@ -1,0 +1,71 @@
+// Editor: the project's tracks as a timeline (clips as boxes proportional to their duration,
+// the playhead), the composed preview of the current frame (PreviewWorker), frame step
+// (←/→), J/K/L shuttle, I/O on the selected clip, speed and layout, undo/redo, save.
+//
+// UI thread only. Edits go through StudioModel::apply/undo/redo; the preview is requested
+// whenever the frame or the project changes and the newest finished frame is shown.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "preview_texture.hpp"
+#include "preview_worker.hpp"
+#include "studio_model.hpp"
+
+namespace clinvid::studio {
+
+class EditorView {
+ public:
+  // All three must outlive the view.
+  EditorView(StudioModel& model, PreviewWorker& worker, const PreviewTexture& texture);
+
+  void draw();
+  // Posts a preview request when the frame or the project changed. Called every frame, also
+  // when another view is shown, so the preview is ready when the editor opens.
+  void update();
+
+  // The actions the widgets, keys and the scripted test mode take.
+  void step(std::int64_t frames);
+  void set_playhead(std::int64_t frame);
+  void select_clip(std::string clip_id) { selected_clip_ = std::move(clip_id); }
+  [[nodiscard]] Status mark_in();
+  [[nodiscard]] Status mark_out();
+  [[nodiscard]] Status set_speed(Rational speed);
+  [[nodiscard]] Status set_layout(timeline::LayoutKind kind);
+  [[nodiscard]] Status undo();
+  [[nodiscard]] Status redo();
+  [[nodiscard]] Result<archive::ProjectInfo> save();
+
+  [[nodiscard]] std::int64_t playhead() const noexcept { return playhead_; }
+  [[nodiscard]] std::int64_t frame_count() const;
+  [[nodiscard]] const std::string& selected_clip() const noexcept { return selected_clip_; }
+  // True once the preview shows the playhead's frame of the current project.
+  [[nodiscard]] bool preview_current() const;
+
+ private:
+  void handle_keys();
+  void advance_shuttle();
+  void draw_toolbar();
+  void draw_preview();
+  void draw_timeline();
+  void draw_inspector();
+  void report(const Status& status, const std::string& done);
+  [[nodiscard]] Status trim_selected(bool set_in);
+
+  StudioModel* model_;
+  PreviewWorker* worker_;
+  const PreviewTexture* texture_;
+  std::int64_t playhead_ = 0;
+  std::string selected_clip_;
+  int shuttle_ = 0;  // J/K/L: frames of source per frame of display time, signed; 0 stopped
+  double shuttle_carry_frames_ = 0;
+  std::int64_t requested_frame_ = -1;
+  std::uint64_t requested_generation_ = ~std::uint64_t{0};
+  std::array<char, 101> name_{};
+  std::string message_;
+  bool message_is_error_ = false;
+};
+
+}  // namespace clinvid::studio
