@@ -115,6 +115,31 @@ TEST_F(FilmTest, SideBySideWithTitleCaptionAndRedactionRendersAnEncryptedCatalog
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   EXPECT_LT(text.find("moov"), text.find("mdat"));
 
+  // The caption is burned in: white text in the bottom band (black letterbox) while its cue
+  // is on, none after it. Decoded straight from the film's age file.
+  {
+    auto key = edu.recording_identity(film->film.id);
+    ASSERT_TRUE(key);
+    std::vector<crypto::Identity> keys;
+    keys.emplace_back(std::move(*key));
+    auto decoder = media::VideoDecoder::open(edu.media_path(film->film.id), keys);
+    ASSERT_TRUE(decoder) << decoder.error().message();
+    auto bright_in_bottom_band = [&](std::int64_t frame) {
+      auto f = decoder->frame_at(Time::frames(frame, k30));
+      EXPECT_TRUE(f) << f.error().message();
+      if (!f) return 0;
+      const ConstFrameView v = f->frame->view();
+      int bright = 0;
+      for (std::uint32_t y = v.height * 4 / 5; y < v.height; ++y) {
+        for (std::uint32_t x = 0; x < v.width; ++x)
+          bright += v.planes[0][y * v.strides[0] + x] > 200;
+      }
+      return bright;
+    };
+    EXPECT_GT(bright_in_bottom_band(30), 200);  // 1.0 s: "Heel strike on the left"
+    EXPECT_LT(bright_in_bottom_band(55), 20);   // 1.83 s: the cue has ended
+  }
+
   // The WebVTT sidecar, encrypted to the same key.
   auto identity = edu.recording_identity(film->film.id);
   ASSERT_TRUE(identity);
