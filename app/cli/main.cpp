@@ -7,6 +7,7 @@
 
 #include "cli11.h"
 
+#include "cmd_analyse.h"
 #include "cmd_archive.h"
 #include "cmd_audit.h"
 #include "cmd_calibrate.h"
@@ -34,9 +35,10 @@ using namespace clinvid::cli;
 
 using AddCommand = Command (*)(CLI::App&);
 constexpr AddCommand kCommands[] = {
-    &add_gpu_info, &add_doctor,  &add_calibrate, &add_standardise, &add_keygen,  &add_encrypt,
-    &add_decrypt,  &add_recover, &add_record,    &add_sources,     &add_archive, &add_user,
-    &add_patient,  &add_consent, &add_audit,     &add_project,     &add_render,  &add_frame,
+    &add_gpu_info, &add_doctor,  &add_calibrate, &add_standardise, &add_keygen,
+    &add_encrypt,  &add_decrypt, &add_recover,   &add_record,      &add_sources,
+    &add_archive,  &add_user,    &add_patient,   &add_consent,     &add_audit,
+    &add_project,  &add_render,  &add_frame,     &add_analyse,
 };
 
 // --help and --version are "errors" with exit code 0 in CLI11; everything else is a usage

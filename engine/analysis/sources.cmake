@@ -23,3 +23,9 @@ target_sources(clinvid_engine PRIVATE
 target_include_directories(clinvid_engine SYSTEM PRIVATE ${OpenCV_INCLUDE_DIRS})
 target_link_libraries(clinvid_engine PRIVATE opencv_core opencv_imgproc opencv_video
   Eigen3::Eigen)
+# Decoded archive recordings as analysis input, and gait films (issue 9).
+target_sources(clinvid_engine PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/video_source.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/gait_review.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/gait_film.cpp
+)

@@ -5,7 +5,10 @@
 #include <cmath>
 #include <cstring>
 #include <numbers>
+#include <optional>
 
+#include "analysis/gait_review.hpp"
+#include "analysis/synthetic_walker.hpp"
 #include "colour/reference.hpp"
 
 namespace clinvid::capture {
@@ -57,21 +60,6 @@ void fill_rect(const FrameView& f, std::int64_t x0, std::int64_t y0, std::int64_
   }
 }
 
-// A thick line as a run of squares: enough for limbs.
-void draw_line(const FrameView& f, double x0, double y0, double x1, double y1, double thickness,
-               Yuv c) {
-  const double length = std::hypot(x1 - x0, y1 - y0);
-  const int steps = std::max(1, static_cast<int>(length / std::max(1.0, thickness / 2)));
-  const double half = thickness / 2;
-  for (int i = 0; i <= steps; ++i) {
-    const double t = static_cast<double>(i) / steps;
-    const double x = x0 + (x1 - x0) * t;
-    const double y = y0 + (y1 - y0) * t;
-    fill_rect(f, std::lround(x - half), std::lround(y - half), std::lround(x + half),
-              std::lround(y + half), c);
-  }
-}
-
 void render_theatre(const FrameView& f, std::int64_t frame) {
   const double w = f.width;
   const double h = f.height;
@@ -104,32 +92,44 @@ void render_theatre(const FrameView& f, std::int64_t frame) {
             std::lround(h * 0.95), yuv_of(200, 205, 210));
 }
 
-void render_gait(const FrameView& f, std::int64_t frame) {
-  const double w = f.width;
-  const double h = f.height;
-  fill_rect(f, 0, 0, f.width, f.height, yuv_of(60, 70, 90));
-  fill_rect(f, 0, std::lround(h * 0.85), f.width, f.height, yuv_of(110, 100, 80));
-  const double stride_frames = 30.0;  // one gait cycle per 30 frames
-  const double phase = 2 * std::numbers::pi * static_cast<double>(frame) / stride_frames;
-  const double body = h * 0.6;
-  const double hip_x = w * 0.1 + std::fmod(static_cast<double>(frame) * w * 0.004, w * 0.8);
-  const double hip_y = h * 0.85 - body * 0.5;
-  const double leg = body * 0.5;
-  const double thick = std::max(2.0, w * 0.01);
-  const Yuv figure = yuv_of(235, 225, 210);
-  for (const double sign : {1.0, -1.0}) {
-    const double angle = 0.45 * std::sin(phase) * sign;
-    draw_line(f, hip_x, hip_y, hip_x + leg * std::sin(angle), hip_y + leg * std::cos(angle), thick,
-              figure);
-    const double arm = -0.35 * std::sin(phase) * sign;
-    const double shoulder_y = hip_y - body * 0.32;
-    draw_line(f, hip_x, shoulder_y, hip_x + leg * 0.8 * std::sin(arm),
-              shoulder_y + leg * 0.8 * std::cos(arm), thick * 0.8, figure);
+// The gait scene is analysis::SyntheticWalker, so a recording of test://gait has exact ground
+// truth. The scene is a pure function of the frame index and knows no frame rate, so the
+// walker is the one made for 30/1 fps (one gait cycle per 30 frames: 120 steps/min at 30 fps)
+// with pixels_per_metre scaled to the frame height (180 px/m at 360 px); its motion is
+// periodic in 30 frames, so frame n of the recording is frame n of
+// SyntheticWalker::make(analysis::gait_scene_walker_spec(w, h, count)).truth() for any count
+// (analysis/gait_review.hpp).
+// Walkers are cached per thread and size (the probe renders from a streaming thread).
+Status render_gait(const FrameView& f, std::int64_t frame) {
+  if (f.width < 64 || f.height < 64) {  // below the walker's minimum: the floor only
+    fill_rect(f, 0, 0, f.width, f.height, yuv_of(110, 100, 80));
+    return {};
   }
-  draw_line(f, hip_x, hip_y, hip_x, hip_y - body * 0.38, thick * 1.4, figure);
-  const double head = body * 0.1;
-  fill_rect(f, std::lround(hip_x - head / 2), std::lround(hip_y - body * 0.38 - head),
-            std::lround(hip_x + head / 2), std::lround(hip_y - body * 0.38), figure);
+  struct Cached {
+    std::uint32_t width_px = 0;
+    std::uint32_t height_px = 0;
+    std::optional<analysis::SyntheticWalker> walker;
+  };
+  thread_local Cached cache;
+  if (!cache.walker || cache.width_px != f.width || cache.height_px != f.height) {
+    cache.walker.reset();
+    auto walker =
+        analysis::SyntheticWalker::make(analysis::gait_scene_walker_spec(f.width, f.height, 30));
+    if (!walker) return with_context(walker.error(), "test://gait");
+    cache = {f.width, f.height, std::move(*walker)};
+  }
+  const std::int64_t period = cache.walker->spec().frame_count;
+  if (auto ok = cache.walker->render(((frame % period) + period) % period, f); !ok) return ok;
+  // The walker's background is light (luma 150); scaled by 3/4 above black, the scene stays
+  // below kFlashDetectLuma, so a flash detector watching this camera never fires. Positions,
+  // and so the ground truth, are unchanged; the markers keep most of their contrast.
+  for (std::uint32_t row = 0; row < f.height; ++row) {
+    std::uint8_t* y = f.planes[0] + static_cast<std::size_t>(row) * f.strides[0];
+    for (std::uint32_t col = 0; col < f.width; ++col) {
+      y[col] = static_cast<std::uint8_t>(16 + (std::max(y[col], std::uint8_t{16}) - 16) * 3 / 4);
+    }
+  }
+  return {};
 }
 
 void render_flash(const FrameView& f, std::int64_t frame, std::int64_t flash_frame) {
@@ -158,7 +158,7 @@ Status render_test_frame(TestScene scene, std::int64_t frame, const TestSceneOpt
   }
   switch (scene) {
     case TestScene::theatre: render_theatre(out, frame); return {};
-    case TestScene::gait: render_gait(out, frame); return {};
+    case TestScene::gait: return render_gait(out, frame);
     case TestScene::flash: render_flash(out, frame, options.flash_frame); return {};
     case TestScene::invalid: break;
   }
