@@ -77,8 +77,8 @@ Outcome<void> authorize(std::string_view command, archive::Archive& archive,
   auto decision = archive.authorize(g);
   if (!decision) return archive_failure(command, decision.error());
   if (decision->effect != consent::Effect::allow) {
-    report_error(ExitCode::refused, fmt::format("{}: recording {}: refused by rule {}: {}", command,
-                                                recording, decision->rule_id, decision->reason));
+    report_error(ExitCode::refused, fmt::format("{}: recording {}: {}", command, recording,
+                                                archive::refusal_message(*decision)));
     return tl::unexpected(Failure{ExitCode::refused});
   }
   return {};

@@ -277,8 +277,7 @@ ExitCode run_show(const IdOptions& o) {
   auto decision = a->authorize(g);
   if (!decision) return report_archive_error("archive show", decision.error());
   if (decision->effect != consent::Effect::allow) {
-    return report_error(ExitCode::refused, "archive show: refused by rule " + decision->rule_id +
-                                               ": " + decision->reason);
+    return report_error(ExitCode::refused, "archive show: " + archive::refusal_message(*decision));
   }
   auto r = a->get_recording(o.id);
   if (!r) return report_archive_error("archive show", r.error());

@@ -47,8 +47,7 @@ ExitCode run_frame(const FrameOptions& o) {
   auto decision = a->authorize(g);
   if (!decision) return report_archive_error("frame", decision.error());
   if (decision->effect != consent::Effect::allow) {
-    return report_error(ExitCode::refused, fmt::format("frame: refused by rule {}: {}",
-                                                       decision->rule_id, decision->reason));
+    return report_error(ExitCode::refused, "frame: " + archive::refusal_message(*decision));
   }
   auto identity = a->recording_identity(o.recording);
   if (!identity) return report_archive_error("frame", identity.error());

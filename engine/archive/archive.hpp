@@ -74,6 +74,10 @@ inline constexpr std::string_view kMediaDir = "media";
 // trailing '*' on a word asks for a prefix match. Empty when there are no words.
 [[nodiscard]] std::string fts_query(std::string_view text);
 
+// How a refusal is worded everywhere (archive errors, the film gate, the CLI):
+// "refused by rule <id>: <reason>" or "needs sign-off by a <role> (rule <id>): <reason>".
+[[nodiscard]] std::string refusal_message(const consent::Decision& decision);
+
 struct UserInfo {
   std::string name;
   consent::Role role = consent::Role::invalid;

@@ -66,9 +66,6 @@ class ResetOnExit {
   Stmt& stmt_;
 };
 
-// "refused by rule <id>: <reason>" or "needs sign-off by a <role> (rule <id>): <reason>".
-[[nodiscard]] std::string refusal_message(const consent::Decision& decision);
-
 [[nodiscard]] std::string join_json(const std::vector<std::string>& values);
 [[nodiscard]] std::vector<std::string> json_strings(const std::string& text);
 

@@ -485,7 +485,7 @@ Status Archive::abandon_recording(std::string_view recording_id) {
   }
   if (auto ok = I.commit(*tx); !ok) return ok;
   std::error_code ec;
-  std::filesystem::remove(I.media_path(recording_id), ec);
+  I.remove_media(recording_id, ec);  // the media and any sidecar
   std::filesystem::remove(I.media_path(recording_id).string() + ".tmp", ec);
   return {};
 }

@@ -13,6 +13,7 @@ target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/search.cpp
   ${CMAKE_CURRENT_LIST_DIR}/retention.cpp
   ${CMAKE_CURRENT_LIST_DIR}/projects.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/media_files.cpp
 )
 target_link_libraries(clinvid_engine PRIVATE PkgConfig::SQLITE3)
 

@@ -12,14 +12,6 @@
 namespace clinvid::render {
 namespace {
 
-std::string decision_text(const consent::Decision& d) {
-  if (d.effect == consent::Effect::needs_signoff) {
-    return "needs sign-off by a " + std::string(consent::to_string(d.signoff_role)) + " (rule " +
-           d.rule_id + "): " + d.reason;
-  }
-  return "refused by rule " + d.rule_id + ": " + d.reason;
-}
-
 // How much an answer restricts a film: anonymised-only binds tighter than identifiable.
 int restriction(consent::Grant grant) {
   switch (grant) {
@@ -99,7 +91,8 @@ Result<FilmConsent> check_film_consent(archive::Archive& archive, const timeline
                                        consent::Purpose purpose) {
   FilmConsent out;
   int tightest = -1;
-  std::map<std::string, archive::RecordingInfo> seen;
+  std::map<std::string, std::size_t> seen;    // recording id → index in out.recordings
+  std::map<std::string, int> consent_levels;  // consent id → restriction for the purpose
   for (const MediaClip& mc : media_clips(project)) {
     const timeline::Clip& clip = *mc.clip;
     auto info = seen.find(clip.source.recording_id);
@@ -121,13 +114,14 @@ Result<FilmConsent> check_film_consent(archive::Archive& archive, const timeline
                         " is another patient's; a film is made from one patient's recordings");
       }
       out.sources.push_back(rec->id);
-      info = seen.emplace(rec->id, std::move(*rec)).first;
+      info = seen.emplace(rec->id, out.recordings.size()).first;
+      out.recordings.push_back(std::move(*rec));
     }
 
     ClipConsent cc;
     cc.clip_id = clip.id;
     cc.recording_id = clip.source.recording_id;
-    cc.consent_id = info->second.consent_id;
+    cc.consent_id = out.recordings[info->second].consent_id;
     std::string face_note;
     if (mc.track == timeline::TrackKind::video) {
       auto uncovered = timeline::uncovered_faces(project, clip.id);
@@ -159,17 +153,22 @@ Result<FilmConsent> check_film_consent(archive::Archive& archive, const timeline
                   "clip " + clip.id + " (recording " + clip.source.recording_id + ", consent " +
                       (cc.consent_id.empty() ? std::string("implicit") : cc.consent_id) +
                       ") may not be used for " + std::string(consent::to_string(purpose)) + ": " +
-                      decision_text(*decision) + face_note);
+                      archive::refusal_message(*decision) + face_note);
     }
 
-    int level = 0;
-    if (!cc.consent_id.empty()) {
-      auto record = archive.get_consent(cc.consent_id);
-      if (!record) return tl::unexpected(record.error());
-      for (const auto& pc : record->purposes) {
-        if (pc.purpose == purpose) level = restriction(pc.grant);
+    auto level_it = consent_levels.find(cc.consent_id);
+    if (level_it == consent_levels.end()) {
+      int level = 0;
+      if (!cc.consent_id.empty()) {
+        auto record = archive.get_consent(cc.consent_id);
+        if (!record) return tl::unexpected(record.error());
+        for (const auto& pc : record->purposes) {
+          if (pc.purpose == purpose) level = restriction(pc.grant);
+        }
       }
+      level_it = consent_levels.emplace(cc.consent_id, level).first;
     }
+    const int level = level_it->second;
     if (level > tightest) {
       tightest = level;
       out.consent_id = cc.consent_id;
@@ -188,6 +187,28 @@ Result<FilmConsent> check_film_consent(archive::Archive& archive, const timeline
   return out;
 }
 
+namespace {
+
+// The captions as a WebVTT sidecar encrypted to the film's recipients (nothing when there are
+// none). Returns whether one was written.
+Result<bool> write_captions_sidecar(const timeline::Project& project,
+                                    std::span<const crypto::Recipient> recipients,
+                                    const std::filesystem::path& path) {
+  auto vtt = film_captions_vtt(project);
+  if (!vtt) return tl::unexpected(vtt.error());
+  if (vtt->empty()) return false;
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(vtt->data());
+  auto encrypted = crypto::encrypt(std::span(bytes, vtt->size()), recipients);
+  if (!encrypted) return tl::unexpected(encrypted.error());
+  auto sink = crypto::AtomicFileSink::create(path);
+  if (!sink) return tl::unexpected(sink.error());
+  if (auto ok = (*sink)->write(*encrypted); !ok) return tl::unexpected(ok.error());
+  if (auto ok = (*sink)->close(); !ok) return tl::unexpected(ok.error());
+  return true;
+}
+
+}  // namespace
+
 Result<FilmOutcome> render_film(archive::Archive& archive, const FilmRequest& request) {
   auto consent = check_film_consent(archive, request.project, request.purpose);
   if (!consent) return tl::unexpected(consent.error());
@@ -195,29 +216,26 @@ Result<FilmOutcome> render_film(archive::Archive& archive, const FilmRequest& re
   // Identities are fetched here, on this thread: the archive is single-threaded, the export's
   // decoders are not.
   std::map<std::string, SourceMedia, std::less<>> sources;
-  std::optional<archive::RecordingInfo> first;
   std::set<std::string> site_keys;
   std::vector<consent::SiteRef> sites;
-  for (const std::string& id : consent->sources) {
-    auto identity = archive.recording_identity(id);
-    if (!identity) return with_context(identity.error(), "recording " + id);
-    sources.emplace(id, SourceMedia{archive.media_path(id), std::move(*identity)});
-    auto rec = archive.get_recording(id);
-    if (!rec) return tl::unexpected(rec.error());
-    for (const auto& site : rec->sites) {
+  for (const archive::RecordingInfo& rec : consent->recordings) {
+    auto identity = archive.recording_identity(rec.id);
+    if (!identity) return with_context(identity.error(), "recording " + rec.id);
+    sources.emplace(rec.id, SourceMedia{archive.media_path(rec.id), std::move(*identity)});
+    for (const auto& site : rec.sites) {
       if (site_keys.insert(site.id + "/" + std::string(consent::to_string(site.laterality))).second)
         sites.push_back(site);
     }
-    if (!first) first = std::move(*rec);
   }
+  const archive::RecordingInfo& first = consent->recordings.front();
 
   archive::NewRecording film;
   film.patient_id = consent->patient_id;
   film.consent_id = consent->consent_id;
-  film.kind = first->kind;
+  film.kind = first.kind;
   film.sites = sites;
   film.purposes = {request.purpose};
-  film.case_ref = first->case_ref;
+  film.case_ref = first.case_ref;
   film.procedure = request.project.metadata.title;
   film.tags = {"film", std::string(request.preset.id)};
   film.derived_from = consent->sources;
@@ -225,75 +243,53 @@ Result<FilmOutcome> render_film(archive::Archive& archive, const FilmRequest& re
   film.identifiability = consent->identifiability;
   auto registered = archive.register_recording(film);
   if (!registered) return tl::unexpected(registered.error());
-  auto recipient = crypto::X25519Recipient::parse(registered->recipient);
-  if (!recipient) {
-    (void)archive.abandon_recording(registered->id);
-    return tl::unexpected(recipient.error());
-  }
 
-  FilmJob job;
-  job.project = request.project;
-  job.preset = request.preset;
-  job.backend = request.backend;
-  job.encoder = request.encoder;
-  job.output = registered->media_path;
-  job.recipients.emplace_back(*recipient);
-  job.progress = request.progress;
-  job.cancel = request.cancel;
-  job.resolve = [&sources](std::string_view id) -> Result<SourceMedia> {
-    auto it = sources.find(id);
-    if (it == sources.end()) {
-      return fail(Errc::not_found, "recording " + std::string(id) + " was not gated for this film");
+  // Everything after registration either catalogues the film or abandons it (key, row, media
+  // and sidecars), so a failed or cancelled render leaves nothing behind.
+  auto render_and_catalogue = [&]() -> Result<FilmOutcome> {
+    auto recipient = crypto::X25519Recipient::parse(registered->recipient);
+    if (!recipient) return tl::unexpected(recipient.error());
+    FilmJob job;
+    job.project = request.project;
+    job.preset = request.preset;
+    job.backend = request.backend;
+    job.encoder = request.encoder;
+    job.output = registered->media_path;
+    job.recipients.emplace_back(*recipient);
+    job.progress = request.progress;
+    job.cancel = request.cancel;
+    job.resolve = [&sources](std::string_view id) -> Result<SourceMedia> {
+      auto it = sources.find(id);
+      if (it == sources.end()) {
+        return fail(Errc::not_found,
+                    "recording " + std::string(id) + " was not gated for this film");
+      }
+      return SourceMedia{it->second.path, it->second.identity.clone()};
+    };
+    auto rendered = run_film_job(job);
+    if (!rendered) return tl::unexpected(rendered.error());
+    auto sidecar = write_captions_sidecar(request.project, job.recipients,
+                                          archive.sidecar_path(registered->id, "vtt"));
+    if (!sidecar) return tl::unexpected(sidecar.error());
+    if (auto ok =
+            archive.catalogue_manifest(registered->id, film_manifest(request, *rendered, *sidecar));
+        !ok) {
+      return with_context(ok.error(), "cataloguing film " + registered->id);
     }
-    return SourceMedia{it->second.path, it->second.identity.clone()};
+    auto info = archive.get_recording(registered->id);
+    if (!info) return tl::unexpected(info.error());
+    FilmOutcome outcome;
+    outcome.film = std::move(*info);
+    outcome.render = *rendered;
+    outcome.captions_sidecar = *sidecar;
+    return outcome;
   };
-  auto rendered = run_film_job(job);
-  if (!rendered) {
+  auto outcome = render_and_catalogue();
+  if (!outcome) {
     (void)archive.abandon_recording(registered->id);
-    return tl::unexpected(rendered.error());
+    return tl::unexpected(outcome.error());
   }
-
-  bool sidecar = false;
-  auto vtt = film_captions_vtt(request.project);
-  if (!vtt) {
-    (void)archive.abandon_recording(registered->id);
-    return tl::unexpected(vtt.error());
-  }
-  if (!vtt->empty()) {
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(vtt->data());
-    auto encrypted = crypto::encrypt(std::span(bytes, vtt->size()), job.recipients);
-    if (!encrypted) {
-      (void)archive.abandon_recording(registered->id);
-      return tl::unexpected(encrypted.error());
-    }
-    auto sink = crypto::AtomicFileSink::create(archive.sidecar_path(registered->id, "vtt"));
-    if (!sink) {
-      (void)archive.abandon_recording(registered->id);
-      return tl::unexpected(sink.error());
-    }
-    if (auto ok = (*sink)->write(*encrypted); !ok) {
-      (void)archive.abandon_recording(registered->id);
-      return tl::unexpected(ok.error());
-    }
-    if (auto ok = (*sink)->close(); !ok) {
-      (void)archive.abandon_recording(registered->id);
-      return tl::unexpected(ok.error());
-    }
-    sidecar = true;
-  }
-
-  if (auto ok =
-          archive.catalogue_manifest(registered->id, film_manifest(request, *rendered, sidecar));
-      !ok) {
-    return with_context(ok.error(), "cataloguing film " + registered->id);
-  }
-  auto info = archive.get_recording(registered->id);
-  if (!info) return tl::unexpected(info.error());
-  FilmOutcome outcome;
-  outcome.film = std::move(*info);
-  outcome.render = *rendered;
-  outcome.consent = std::move(*consent);
-  outcome.captions_sidecar = sidecar;
+  outcome->consent = std::move(*consent);
   return outcome;
 }
 

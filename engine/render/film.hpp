@@ -38,7 +38,8 @@ struct FilmConsent {
   std::string patient_id;
   std::string consent_id;  // the most restrictive, catalogued on the film
   consent::Identifiability identifiability = consent::Identifiability::invalid;
-  std::vector<std::string> sources;  // distinct recording ids, in first-use order
+  std::vector<std::string> sources;                // distinct recording ids, in first-use order
+  std::vector<archive::RecordingInfo> recordings;  // their catalogue rows, same order
 };
 
 // Asks the gate for every clip (each answer is audited). Errc::permission_denied naming the

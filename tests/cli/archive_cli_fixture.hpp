@@ -89,6 +89,25 @@ class ArchiveCli : public ::testing::Test {
     return run_clinvid(args, env);
   }
 
+  // A user added by the IG officer, with passphrase "<name>-pass" (what run_as gives).
+  void add_user(const std::string& name, const std::string& role) {
+    const RunResult add =
+        run_as("ig", {"user", "add", name, "--role", role, "--passphrase-file", ig_pass_.string()},
+               {{"CLINVID_NEW_PASSPHRASE", name + "-pass"}});
+    ASSERT_EQ(add.exit_code, 0) << add.err;
+  }
+
+  // A 320x180 30 fps H.264 test video (testsrc2) of `seconds`.
+  fs::path video(const std::string& name, int seconds = 2) {
+    const fs::path out = tmp_.path() / (name + ".mp4");
+    const std::string command =
+        "ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30:duration=" +
+        std::to_string(seconds) + " -c:v libx264 -preset ultrafast -g 15 -pix_fmt yuv420p '" +
+        out.string() + "'";
+    EXPECT_EQ(std::system(command.c_str()), 0);
+    return out;
+  }
+
   fs::path jpeg(const std::string& name) {
     const fs::path out = tmp_.path() / name;
     const std::string command =

@@ -163,6 +163,14 @@ TEST_F(FilmTest, SideBySideWithTitleCaptionAndRedactionRendersAnEncryptedCatalog
   auto after_withdrawal = photo.get_recording(film->film.id);
   ASSERT_TRUE(after_withdrawal);
   EXPECT_TRUE(after_withdrawal->flagged);
+
+  // Erasing the film takes its captions sidecar with it.
+  const fs::path sidecar_file = photo.sidecar_path(film->film.id, "vtt");
+  ASSERT_TRUE(fs::exists(sidecar_file));
+  auto ig = open_as(kIg);
+  ASSERT_TRUE(ig.erase_recording(film->film.id, "consent for teaching withdrawn"));
+  EXPECT_FALSE(fs::exists(sidecar_file));
+  EXPECT_FALSE(fs::exists(photo.media_path(film->film.id)));
 }
 
 TEST_F(FilmTest, ClipWhoseConsentExcludesTeachingIsRefusedByName) {

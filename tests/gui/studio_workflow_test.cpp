@@ -75,20 +75,7 @@ class StudioWorkflow : public ArchiveCli {
   void SetUp() override {
     if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
     ArchiveCli::SetUp();
-    const RunResult add = run_as(
-        "ig", {"user", "add", "edu", "--role", "educator", "--passphrase-file", ig_pass_.string()},
-        {{"CLINVID_NEW_PASSPHRASE", "edu-pass"}});
-    ASSERT_EQ(add.exit_code, 0) << add.err;
-  }
-
-  fs::path video(const std::string& name) {
-    const fs::path out = tmp_.path() / (name + ".mp4");
-    const std::string command =
-        "ffmpeg -loglevel error -y -f lavfi -i testsrc2=size=320x180:rate=30:duration=1 "
-        "-c:v libx264 -preset ultrafast -g 15 -pix_fmt yuv420p '" +
-        out.string() + "'";
-    EXPECT_EQ(std::system(command.c_str()), 0);
-    return out;
+    add_user("edu", "educator");
   }
 
   StudioRun studio(const std::string& user, const std::string& passphrase,
@@ -128,7 +115,7 @@ class StudioWorkflow : public ArchiveCli {
 TEST_F(StudioWorkflow, SearchAddToTimelineStepAndExportATeachingFilm) {
   const std::string patient = add_patient();
   const std::string consent = add_consent(patient, kTeachingAndRecord);
-  const std::string recording = import(patient, consent, video("hand"));
+  const std::string recording = import(patient, consent, video("hand", 1));
 
   const fs::path library_png = screenshot_path("studio_library.png");
   const fs::path editor_png = screenshot_path("studio_editor.png");
