@@ -16,6 +16,7 @@
 #include "core/log.hpp"
 #include "gpu/vk_check.hpp"
 #include "screenshot.hpp"
+#include "ui_probe.hpp"
 
 // Shutdown order. The surface belongs to the shared Context, and a surface must not outlive
 // its native window: the pipeline goes first (clinvidcolor lets go of the device), then the
@@ -107,22 +108,17 @@ Status StudioApp::create_views() {
     if (auto signed_in = sign_in_from_options(); !signed_in) return signed_in;
   }
   if (options_.script_path.empty()) return {};
-  auto steps = load_script(options_.script_path);
+  injector_ = std::make_unique<InputInjector>(window_.get());
+  add_script_steps();
+  library_view_->add_script_steps(verbs_);
+  editor_view_->add_script_steps(verbs_);
+  export_view_->add_script_steps(verbs_);
+  auto steps = load_script(options_.script_path, verbs_);
   if (!steps) return tl::unexpected(steps.error());
-  ScriptTarget target;
-  target.model = model_.get();
-  target.library = library_view_.get();
-  target.editor = editor_view_.get();
-  target.export_view = export_view_.get();
-  target.sign_in = [this] { return sign_in_from_options(); };
-  target.show_view = [this](ViewId view) { requested_view_ = view; };
-  target.request_screenshot = [this](std::string path) { pending_screenshot_ = std::move(path); };
-  target.screenshot_pending = [this] { return !pending_screenshot_.empty(); };
-  target.print_line = [](const std::string& line) {
+  script_ = std::make_unique<ScriptRunner>(std::move(*steps), verbs_, [](const std::string& line) {
     fmt::print("{}\n", line);
     std::fflush(stdout);
-  };
-  script_ = std::make_unique<ScriptRunner>(std::move(*steps), std::move(target));
+  });
   return {};
 }
 
@@ -407,6 +403,8 @@ Result<StudioApp::FrameOutcome> StudioApp::draw_frame() {
 
 Status StudioApp::record_frame(FrameSlot& frame, std::uint32_t image_index, bool capture) {
   ImGui_ImplGlfw_NewFrame();
+  if (injector_) injector_->apply();
+  probe_new_frame();
   ImGui::NewFrame();
   draw_ui();
   ImGui::Render();

@@ -23,6 +23,7 @@
 #include "gpu/context.hpp"
 #include "gpu/handle.hpp"
 #include "imgui_renderer.hpp"
+#include "input_injector.hpp"
 #include "preview_source.hpp"
 #include "preview_texture.hpp"
 #include "preview_worker.hpp"
@@ -106,6 +107,8 @@ class StudioApp {
   void draw_view_tab(ViewId view, const char* label, const std::function<void()>& draw);
   [[nodiscard]] Status sign_in_from_options();
   [[nodiscard]] Status create_views();
+  // The scripted test mode's general steps (studio_steps.cpp).
+  void add_script_steps();
 
   // Closes the window after letting go of the process-wide Context, which owns the window's
   // surface. Declared before every GPU member, so it runs after all of them are destroyed.
@@ -136,6 +139,8 @@ class StudioApp {
   std::unique_ptr<LibraryView> library_view_;
   std::unique_ptr<EditorView> editor_view_;
   std::unique_ptr<ExportView> export_view_;
+  ScriptVerbs verbs_;
+  std::unique_ptr<InputInjector> injector_;  // only in the scripted test mode
   std::unique_ptr<ScriptRunner> script_;
   std::optional<ViewId> requested_view_;  // selected by the next frame's tab bar
   std::string pending_screenshot_;        // a script's screenshot, taken by the next frame

@@ -14,18 +14,23 @@ std::string_view to_string(ViewId view) noexcept {
     case ViewId::capture: return "capture";
     case ViewId::library: return "library";
     case ViewId::editor: return "editor";
+    case ViewId::review: return "review";
     case ViewId::export_film: return "export";
+    case ViewId::consent: return "consent";
+    case ViewId::settings: return "settings";
     case ViewId::invalid: break;
   }
   return "invalid";
 }
 
 Result<ViewId> parse_view(std::string_view name) {
-  for (ViewId view : {ViewId::capture, ViewId::library, ViewId::editor, ViewId::export_film}) {
+  for (ViewId view : kAllViews) {
     if (to_string(view) == name) return view;
   }
   return fail(Errc::invalid_argument,
-              fmt::format("unknown view `{}` (capture, library, editor, export)", name));
+              fmt::format("unknown view `{}` (capture, library, editor, review, export, consent, "
+                          "settings)",
+                          name));
 }
 
 StudioModel::StudioModel(std::filesystem::path archive_dir)

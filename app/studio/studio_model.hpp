@@ -7,6 +7,7 @@
 // unlock an Archive of their own (one Archive object belongs to one thread at a time).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -24,7 +25,10 @@
 namespace clinvid::studio {
 
 // The views of the studio, in tab order.
-enum class ViewId { invalid = 0, capture, library, editor, export_film };
+enum class ViewId { invalid = 0, capture, library, editor, review, export_film, consent, settings };
+inline constexpr std::array kAllViews{ViewId::capture, ViewId::library,     ViewId::editor,
+                                      ViewId::review,  ViewId::export_film, ViewId::consent,
+                                      ViewId::settings};
 [[nodiscard]] std::string_view to_string(ViewId view) noexcept;
 [[nodiscard]] Result<ViewId> parse_view(std::string_view name);
 

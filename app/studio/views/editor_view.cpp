@@ -337,4 +337,64 @@ void EditorView::draw_inspector() {
   }
 }
 
+void EditorView::add_script_steps(ScriptVerbs& verbs) {
+  const auto action = [](Status status) -> Result<bool> {
+    if (!status) return tl::unexpected(status.error());
+    return true;
+  };
+  verbs.add("select_clip", 1, 1, [this](StepCall& call) -> Result<bool> {
+    const std::string& id = call.step.args[0];
+    if (timeline::find_clip(model_->project(), id).clip == nullptr) {
+      return fail(Errc::not_found, fmt::format("no clip `{}` in the project", id));
+    }
+    select_clip(id);
+    return true;
+  });
+  verbs.add("step", 1, 1, [this](StepCall& call) -> Result<bool> {
+    if (!call.started) {
+      auto frames = parse_step_int(call.step, call.step.args[0]);
+      if (!frames) return tl::unexpected(frames.error());
+      step(*frames);
+      call.started = true;
+    }
+    update();
+    return preview_current();
+  });
+  verbs.add("wait_preview", 0, 0, [this](StepCall& /*call*/) -> Result<bool> {
+    update();
+    return preview_current();
+  });
+  verbs.add("mark_in", 0, 0, [this, action](StepCall&) { return action(mark_in()); });
+  verbs.add("mark_out", 0, 0, [this, action](StepCall&) { return action(mark_out()); });
+  verbs.add("undo", 0, 0, [this, action](StepCall&) { return action(undo()); });
+  verbs.add("redo", 0, 0, [this, action](StepCall&) { return action(redo()); });
+  verbs.add("speed", 1, 1, [this, action](StepCall& call) -> Result<bool> {
+    auto speed = Rational::parse(call.step.args[0]);
+    if (!speed) return tl::unexpected(speed.error());
+    return action(set_speed(*speed));
+  });
+  verbs.add("layout", 1, 1, [this, action](StepCall& call) -> Result<bool> {
+    auto kind = timeline::parse_layout_kind(call.step.args[0]);
+    if (!kind) return tl::unexpected(kind.error());
+    return action(set_layout(*kind));
+  });
+  verbs.add("save", 0, 1, [this](StepCall& call) -> Result<bool> {
+    if (!call.step.args.empty()) model_->set_project_name(call.step.args[0]);
+    auto saved = model_->save_project();
+    if (!saved) return tl::unexpected(saved.error());
+    call.extra["project"] = saved->name;
+    call.extra["revision"] = saved->revision;
+    return true;
+  });
+  verbs.add_state([this](Json& state) {
+    std::size_t clips = 0;
+    for (const timeline::Track& track : model_->project().tracks) clips += track.clips.size();
+    state["tracks"] = model_->project().tracks.size();
+    state["clips"] = clips;
+    state["undo_depth"] = model_->history().undo_depth();
+    state["playhead"] = playhead_;
+    state["frames"] = frame_count();
+  });
+}
+
 }  // namespace clinvid::studio

@@ -12,6 +12,7 @@
 
 #include "preview_texture.hpp"
 #include "preview_worker.hpp"
+#include "script.hpp"
 #include "studio_model.hpp"
 
 namespace clinvid::studio {
@@ -22,6 +23,8 @@ class EditorView {
   EditorView(StudioModel& model, PreviewWorker& worker, const PreviewTexture& texture);
 
   void draw();
+  // Registers the scripted test mode's steps for this view (script.hpp).
+  void add_script_steps(ScriptVerbs& verbs);
   // Posts a preview request when the frame or the project changed. Called every frame, also
   // when another view is shown, so the preview is ready when the editor opens.
   void update();

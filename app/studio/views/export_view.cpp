@@ -135,4 +135,33 @@ void ExportView::draw() {
   }
 }
 
+void ExportView::add_script_steps(ScriptVerbs& verbs) {
+  verbs.add("check_consent", 1, 1, [this](StepCall& call) -> Result<bool> {
+    auto purpose = consent::parse_purpose(call.step.args[0]);
+    if (!purpose) return tl::unexpected(purpose.error());
+    set_purpose(*purpose);
+    if (auto checked = check_consent(); !checked) return tl::unexpected(checked.error());
+    return true;
+  });
+  verbs.add("export", 1, 2, [this](StepCall& call) -> Result<bool> {
+    const auto& args = call.step.args;
+    auto purpose = consent::parse_purpose(args[0]);
+    if (!purpose) return tl::unexpected(purpose.error());
+    if (args.size() > 1) {
+      if (auto preset = select_preset(args[1]); !preset) return tl::unexpected(preset.error());
+    }
+    set_purpose(*purpose);
+    if (auto started = start_export(); !started) return tl::unexpected(started.error());
+    return true;
+  });
+  verbs.add("wait_export", 0, 0, [this](StepCall& call) -> Result<bool> {
+    update();
+    if (exporting()) return false;
+    if (!last_result_) return fail(Errc::invalid_argument, "no export was started");
+    if (!*last_result_) return tl::unexpected(last_result_->error());
+    call.extra["film"] = **last_result_;
+    return true;
+  });
+}
+
 }  // namespace clinvid::studio

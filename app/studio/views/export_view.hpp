@@ -9,6 +9,7 @@
 #include <string>
 
 #include "export_runner.hpp"
+#include "script.hpp"
 #include "studio_model.hpp"
 
 namespace clinvid::studio {
@@ -18,6 +19,8 @@ class ExportView {
   explicit ExportView(StudioModel& model) : model_(&model) {}
 
   void draw();
+  // Registers the scripted test mode's steps for this view (script.hpp).
+  void add_script_steps(ScriptVerbs& verbs);
   // Collects a finished export's outcome; called every frame whichever view is shown.
   void update();
 

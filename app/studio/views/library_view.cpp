@@ -193,4 +193,36 @@ void LibraryView::draw_details(const archive::RecordingInfo& r) {
   if (ImGui::Button("Add to timeline")) (void)add_selected_to_timeline();
 }
 
+void LibraryView::add_script_steps(ScriptVerbs& verbs) {
+  verbs.add("search", 0, 32, [this](StepCall& call) -> Result<bool> {
+    std::string text;
+    for (const std::string& word : call.step.args) text += (text.empty() ? "" : " ") + word;
+    if (auto searched = search(text); !searched) return tl::unexpected(searched.error());
+    return true;
+  });
+  verbs.add("purpose_filter", 1, 1, [this](StepCall& call) -> Result<bool> {
+    const std::string& arg = call.step.args[0];
+    Status set;
+    if (arg == "any") {
+      set = set_purpose_filter(std::nullopt);
+    } else {
+      auto purpose = consent::parse_purpose(arg);
+      if (!purpose) return tl::unexpected(purpose.error());
+      set = set_purpose_filter(*purpose);
+    }
+    if (!set) return tl::unexpected(set.error());
+    return true;
+  });
+  verbs.add("select", 1, 1, [this](StepCall& call) -> Result<bool> {
+    auto index = parse_step_int(call.step, call.step.args[0]);
+    if (!index) return tl::unexpected(index.error());
+    if (*index < 0) return fail(Errc::out_of_range, "select: the index is negative");
+    const auto at = static_cast<std::size_t>(*index);
+    if (auto selected = select(at); !selected) return tl::unexpected(selected.error());
+    call.extra["recording"] = results_[at].id;
+    return true;
+  });
+  verbs.add_state([this](Json& state) { state["library_results"] = results_.size(); });
+}
+
 }  // namespace clinvid::studio

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "script.hpp"
 #include "studio_model.hpp"
 
 namespace clinvid::studio {
@@ -17,6 +18,8 @@ class LibraryView {
   explicit LibraryView(StudioModel& model) : model_(&model) {}
 
   void draw();
+  // Registers the scripted test mode's steps for this view (script.hpp).
+  void add_script_steps(ScriptVerbs& verbs);
 
   // The actions the widgets (and the scripted test mode) take. Each returns what failed.
   [[nodiscard]] Status search(std::string text);
