@@ -13,8 +13,8 @@ PACKAGES=(
   libsodium-dev libssl-dev libsqlite3-dev libpng-dev zlib1g-dev
   # computer vision: ColorChecker detection (mcc), optical flow for point tracking
   libopencv-dev libopencv-contrib-dev
-  # tests
-  libgtest-dev libgmock-dev
+  # tests (opencv-doc carries vtest.avi: real footage of people walking, for the movement tests)
+  libgtest-dev libgmock-dev opencv-doc
   # Vulkan: loader, headers, glslc, lavapipe, vulkaninfo
   libvulkan-dev glslc spirv-tools mesa-vulkan-drivers vulkan-tools
   # GStreamer

@@ -45,7 +45,7 @@ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=cl
   -DCMAKE_CXX_COMPILER=clang++ -DCLINVID_BUILD_FUZZERS=ON -DCLINVID_BUILD_STUDIO=OFF \
   -DCLINVID_TEST_DIRS=fuzz >/dev/null
 cmake --build build/fuzz -j "$JOBS" --target fuzz_age_header fuzz_age_decrypt fuzz_seeds
-ctest --test-dir build/fuzz -L fuzz --output-on-failure
+ctest --test-dir build/fuzz -L fuzz --output-on-failure -j 2
 stage_done "fuzzers"
 
 echo "== all checks passed in $(( $(date +%s) - start )) s"

@@ -120,7 +120,9 @@ Outcome<OpenedMedia> open_review_media(std::string_view command, const analysis:
             command, with_context(input.error(), "view \"" + review.views[v].id + "\"").value())});
       }
       out.inputs.push_back(std::move(*input));
+      out.paths.emplace_back(file);
     }
+    out.identities = std::move(*identities);
     return out;
   }
   auto purpose = purpose_of(command, options);
@@ -153,6 +155,8 @@ Outcome<OpenedMedia> open_review_media(std::string_view command, const analysis:
                              with_context(input.error(), "recording " + v.recording_id).value());
     }
     out.inputs.push_back(std::move(*input));
+    out.paths.push_back(out.archive->media_path(v.recording_id));
+    out.identities.push_back(std::move(identities.front()));
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -54,6 +55,8 @@ using Outcome = tl::expected<T, Failure>;
 struct OpenedMedia {
   std::unique_ptr<archive::Archive> archive;
   std::vector<analysis::RecordingInput> inputs;  // one per view
+  std::vector<std::filesystem::path> paths;      // one per view: the age file
+  std::vector<crypto::Identity> identities;      // opens every path (the first that matches)
 };
 [[nodiscard]] Outcome<OpenedMedia> open_review_media(std::string_view command,
                                                      const analysis::Review& review,

@@ -18,6 +18,7 @@
 #include "age_cli_common.h"
 #include "analyse_common.h"
 #include "analyse_film.h"
+#include "analyse_sync.h"
 #include "analysis/cycle.hpp"
 #include "analysis/export.hpp"
 #include "analysis/gait_review.hpp"
@@ -39,7 +40,7 @@ struct Options {
   std::string compare;
   std::string side = "right";
   std::string recording;
-  std::string walker_rate = "30/1";
+  std::string walker_rate;  // empty: the recording's rate (test://gait walks in real time)
   std::int64_t keyframe_every = 30;
 };
 
@@ -99,8 +100,6 @@ ExitCode run_demo_review(const Options& o) {
   if (o.media.files.empty() == o.recording.empty()) {
     return usage(cmd, "give either --file X.age (with -i) or --recording ID");
   }
-  auto walker_rate = Rational::parse(o.walker_rate);
-  if (!walker_rate || walker_rate->num() <= 0) return usage(cmd, "--walker-rate: not a frame rate");
   an::Review probe;
   an::ReviewView view;
   view.id = "side";
@@ -113,6 +112,9 @@ ExitCode run_demo_review(const Options& o) {
   auto media = open_review_media(cmd, probe, o.media);
   if (!media) return media.error().code;
   an::RecordingInput& input = media->inputs.front();
+  auto walker_rate =
+      o.walker_rate.empty() ? Result<Rational>(input.frame_rate()) : Rational::parse(o.walker_rate);
+  if (!walker_rate || walker_rate->num() <= 0) return usage(cmd, "--walker-rate: not a frame rate");
   an::WalkerSpec spec =
       an::gait_scene_walker_spec(input.width_px(), input.height_px(), input.frame_count());
   spec.frame_rate = *walker_rate;
@@ -436,8 +438,8 @@ Command add_analyse(CLI::App& parent) {
   demo->add_option("--keyframe-every", o->keyframe_every, "Keyframe interval in frames")
       ->capture_default_str();
   demo->add_option("--walker-rate", o->walker_rate,
-                   "The frame rate the walker was rendered for (test://gait: 30/1)")
-      ->capture_default_str();
+                   "The frame rate the walker was rendered for (default: the recording's, as "
+                   "test://gait draws it)");
 
   CLI::App* track = sub(app, "track",
                         "Track every track of a review between its keyframes through its media "
@@ -477,6 +479,7 @@ Command add_analyse(CLI::App& parent) {
   plot->add_option("--side", o->side, "right or left")->capture_default_str();
   plot->add_option("--smoothing", o->smoothing, "lowpass or none")->capture_default_str();
   commands->push_back(add_analyse_film(app));
+  commands->push_back(add_analyse_sync(app));
   add_exit_code_footers(app);
 
   return Command{app, [commands]() {

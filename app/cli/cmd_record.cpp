@@ -18,6 +18,7 @@
 #include "age_cli_common.h"
 #include "archive/archive.hpp"
 #include "archive_cli_common.h"
+#include "capture/archive_session.hpp"
 #include "capture/session.hpp"
 #include "core/id.hpp"
 #include "crypto/keys.hpp"
@@ -50,77 +51,47 @@ bool films_a_patient(const std::string& uri) {
   return uri.rfind("test://", 0) != 0;
 }
 
-// The archive side of a recording: one catalogued recording (own key, own file) per stream,
-// each registered (and so consent-checked and audited) before anything is written.
-struct ArchiveRecording {
-  archive::Archive archive;
-  std::vector<std::pair<std::string, archive::RegisteredRecording>> streams;  // stream id → it
-};
-
-Result<ArchiveRecording> register_streams(const RecordOptions& o, capture::SessionConfig& config,
-                                          const std::string& session_ref) {
-  archive::NewRecording base;
-  base.patient_id = o.patient;
-  base.consent_id = o.consent_id;
-  base.procedure = o.procedure;
-  base.view = o.view;
-  base.case_ref = o.case_ref;
-  base.notes = o.notes;
-  base.session_ref = session_ref;
+// Who and what is filmed, from the command line.
+Result<capture::ArchiveTarget> archive_target(const RecordOptions& o) {
+  capture::ArchiveTarget target;
+  target.patient_id = o.patient;
+  target.consent_id = o.consent_id;
+  target.procedure = o.procedure;
+  target.view = o.view;
+  target.case_ref = o.case_ref;
+  target.notes = o.notes;
   for (const auto& text : o.sites) {
     auto site = parse_site(text);
     if (!site) return tl::unexpected(site.error());
-    base.sites.push_back(*site);
+    target.sites.push_back(*site);
   }
   auto purposes = parse_purposes(o.purposes);
   if (!purposes) return tl::unexpected(purposes.error());
-  base.purposes = *purposes;
+  target.purposes = *purposes;
   auto kind = consent::parse_recording_kind(o.kind);
   if (!kind) return tl::unexpected(kind.error());
-  auto opened = open_unlocked(o.archive);
-  if (!opened) return tl::unexpected(opened.error());
-  ArchiveRecording out{std::move(*opened), {}};
-  std::vector<std::string> ids;
-  for (std::size_t i = 0; i < config.cameras.size(); ++i) ids.push_back("cam" + std::to_string(i));
-  if (config.audio_uri) ids.emplace_back("mic0");
-  for (const std::string& id : ids) {
-    archive::NewRecording rec = base;
-    rec.kind = id == "mic0" ? consent::RecordingKind::audio : *kind;
-    rec.tags = {"stream:" + id};
-    auto reg = out.archive.register_recording(rec);
-    if (!reg) {
-      for (const auto& [done_id, done] : out.streams) (void)out.archive.abandon_recording(done.id);
-      return tl::unexpected(reg.error());
-    }
-    config.targets[id] = {reg->media_path, {reg->recipient}};
-    out.streams.emplace_back(id, std::move(*reg));
-  }
-  return out;
+  target.kind = *kind;
+  return target;
 }
 
-// Catalogues each stream from its part of the session manifest; a stream that wrote nothing
-// is abandoned (its key and row go).
-Status catalogue_streams(ArchiveRecording& rec, const Json& manifest) {
-  Status result;
-  for (const auto& [id, reg] : rec.streams) {
-    Json part = manifest;
-    part["streams"] = Json::array();
-    for (const Json& stream : manifest.value("streams", Json::array())) {
-      if (stream.value("id", std::string()) == id) part["streams"].push_back(stream);
-    }
-    const Json* stream = part["streams"].empty() ? nullptr : &part["streams"][0];
-    if (stream == nullptr || stream->value("bytes", std::uint64_t{0}) == 0) {
-      (void)rec.archive.abandon_recording(reg.id);
-      continue;
-    }
-    part["camera"] = stream->value("uri", std::string());
-    part["container"] = "matroska";
-    part["codec"] = stream->value("codec", std::string());
-    if (stream->contains("width")) part["width"] = (*stream)["width"];
-    if (stream->contains("height")) part["height"] = (*stream)["height"];
-    if (auto ok = rec.archive.catalogue_manifest(reg.id, part); !ok && result) result = ok;
-  }
-  return result;
+// The archive side of a recording: one catalogued recording (own key, own file) per stream,
+// each registered (and so consent-checked and audited) before anything is written.
+struct ArchivedSession {
+  std::unique_ptr<archive::Archive> archive;  // stable address: the recording points at it
+  capture::ArchiveRecording recording;
+};
+
+Result<ArchivedSession> register_streams(const RecordOptions& o, capture::SessionConfig& config,
+                                         const std::string& session_ref) {
+  auto target = archive_target(o);
+  if (!target) return tl::unexpected(target.error());
+  auto opened = open_unlocked(o.archive);
+  if (!opened) return tl::unexpected(opened.error());
+  auto archive = std::make_unique<archive::Archive>(std::move(*opened));
+  auto registered =
+      capture::ArchiveRecording::register_streams(*archive, *target, config, session_ref);
+  if (!registered) return tl::unexpected(registered.error());
+  return ArchivedSession{std::move(archive), std::move(*registered)};
 }
 
 std::atomic<bool> g_stop_requested{false};
@@ -242,7 +213,7 @@ ExitCode run_record(const RecordOptions& options) {
 
   // Into the archive: every stream is registered first, which asks the consent policy for
   // each purpose (and audits the answer); a refusal stops here, before anything is filmed.
-  std::optional<ArchiveRecording> archived;
+  std::optional<ArchivedSession> archived;
   if (into_archive) {
     const std::string session_ref = Uuid::random().to_string();
     if (config.out_dir.empty())
@@ -254,15 +225,15 @@ ExitCode run_record(const RecordOptions& options) {
 
   auto session = capture::Session::create(std::move(config));
   if (!session) {
-    if (archived) {
-      for (const auto& [id, reg] : archived->streams)
-        (void)archived->archive.abandon_recording(reg.id);
-    }
+    if (archived) archived->recording.abandon();
     return report_command_error("record", session.error());
   }
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
-  if (auto ok = session->start(); !ok) return report_command_error("record", ok.error());
+  if (auto ok = session->start(); !ok) {
+    if (archived) archived->recording.abandon();  // nothing was filmed
+    return report_command_error("record", ok.error());
+  }
 
   std::FILE* status_to = options.json ? stderr : stdout;
   fmt::print(status_to, "recording {} stream(s) into {}{}\n", session->stats().size(),
@@ -301,7 +272,7 @@ ExitCode run_record(const RecordOptions& options) {
   std::signal(SIGTERM, SIG_DFL);
   if (!manifest) return report_command_error("record", manifest.error());
   if (archived) {
-    if (auto ok = catalogue_streams(*archived, *manifest); !ok) {
+    if (auto ok = archived->recording.catalogue(*manifest); !ok) {
       report_command_error("record", ok.error());
     }
   }
@@ -311,8 +282,8 @@ ExitCode run_record(const RecordOptions& options) {
   for (const auto& s : stats) {
     std::string recording;
     if (archived) {
-      for (const auto& [id, reg] : archived->streams) {
-        if (id == s.id) recording = " recording " + reg.id;
+      for (const auto& [id, recording_id] : archived->recording.streams()) {
+        if (id == s.id) recording = " recording " + recording_id;
       }
     }
     fmt::print(status_to, "{}:{} {} ({}){}\n", s.id, recording, s.file.string(),

@@ -13,6 +13,7 @@
 #include "cmd_calibrate.h"
 #include "cmd_consent.h"
 #include "cmd_decrypt.h"
+#include "cmd_demo.h"
 #include "cmd_doctor.h"
 #include "cmd_encrypt.h"
 #include "cmd_frame.h"
@@ -38,7 +39,7 @@ constexpr AddCommand kCommands[] = {
     &add_gpu_info, &add_doctor,  &add_calibrate, &add_standardise, &add_keygen,
     &add_encrypt,  &add_decrypt, &add_recover,   &add_record,      &add_sources,
     &add_archive,  &add_user,    &add_patient,   &add_consent,     &add_audit,
-    &add_project,  &add_render,  &add_frame,     &add_analyse,
+    &add_project,  &add_render,  &add_frame,     &add_analyse,     &add_demo,
 };
 
 // --help and --version are "errors" with exit code 0 in CLI11; everything else is a usage

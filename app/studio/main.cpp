@@ -3,6 +3,7 @@
 // Exit codes: 0 done, 1 failed (the message says why), 2 no display to open a window on;
 // usage errors exit with CLI11's codes (above 100).
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -71,7 +72,7 @@ int main(int argc, char** argv) {
   cli.set_version_flag("--version", std::string("clinvid-studio ") + CLINVID_VERSION);
 
   StudioOptions options;
-  std::string pattern = "smpte";
+  std::string pattern = "scene";
   std::string camera_format = "nv12";
   std::string theme = "dark";
   double first_frame_timeout_s = 20.0;
@@ -90,8 +91,10 @@ int main(int argc, char** argv) {
                  "With --screenshot: seconds to wait for the camera's first frame")
       ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
-  cli.add_option("--pattern", pattern, "Test camera pattern")
-      ->check(CLI::IsMember({"smpte", "ball"}))
+  cli.add_option("--pattern", pattern,
+                 "What the test cameras' previews show: their scene (what is recorded), or a "
+                 "videotestsrc pattern for display checks")
+      ->check(CLI::IsMember({"scene", "smpte", "ball"}))
       ->capture_default_str();
   cli.add_option("--camera-format", camera_format,
                  "Pixel format the test camera sends to clinvidcolor")
@@ -106,9 +109,15 @@ int main(int argc, char** argv) {
   cli.add_option("--theme", theme, "Colour theme")
       ->check(CLI::IsMember({"dark", "light"}))
       ->capture_default_str();
-  cli.add_option("--camera", camera, "The Capture view's camera: the built-in test camera, or none")
+  cli.add_option("--camera", camera,
+                 "The Capture view's cameras: the built-in test cameras (or --camera-uri), or none")
       ->check(CLI::IsMember({"test", "none"}))
       ->capture_default_str();
+  cli.add_option(
+         "--camera-uri", options.camera_uris,
+         "A camera to capture instead of the test cameras: test://theatre|gait|flash[?...], "
+         "v4l2:///dev/videoN, rtsp://..., file:///...; repeatable")
+      ->allow_extra_args(false);
   cli.add_option("--archive", archive_dir,
                  "The archive to sign in to (CLINVID_ARCHIVE overrides "
                  "the default)")
@@ -125,7 +134,14 @@ int main(int argc, char** argv) {
                  "Run these UI steps through the frame loop, printing the model as JSON lines, "
                  "then exit (see app/studio/script.hpp)")
       ->check(CLI::ExistingFile);
+  double lock_after_s = 300.0;
+  cli.add_option("--lock-after", lock_after_s,
+                 "Lock the studio after this many seconds without input (0: only with Ctrl+L)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
+  options.lock_after =
+      std::chrono::seconds(static_cast<std::chrono::seconds::rep>(std::lround(lock_after_s)));
   options.camera = camera == "none" ? clinvid::studio::CameraMode::none
                                     : clinvid::studio::CameraMode::test_pattern;
   options.archive_dir = archive_dir;

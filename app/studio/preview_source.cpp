@@ -1,5 +1,6 @@
 #include "preview_source.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -8,9 +9,22 @@
 #include <fmt/format.h>
 #include <gst/video/video.h>
 
+#include "capture/source.hpp"
+#include "capture/test_pattern.hpp"
+#include "core/frame.hpp"
 #include "core/log.hpp"
 
 namespace clinvid::studio {
+
+struct PreviewSource::TestCamera {
+  capture::TestScene scene = capture::TestScene::invalid;
+  capture::TestSceneOptions scene_options;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  Rational rate;
+};
+
+PreviewSource::PreviewSource(PreviewSlot& slot) : slot_(&slot) {}
 
 namespace {
 
@@ -28,14 +42,58 @@ std::string_view gst_format_name(CameraFormat format) noexcept {
   return "NV12";
 }
 
-std::string pipeline_description(const PreviewSourceOptions& options, Converter converter) {
-  return fmt::format(
-      "videotestsrc is-live=true pattern={} ! "
-      "video/x-raw,format={},width={},height={},framerate={}/1 ! "
-      "{} ! video/x-raw,format=RGBA ! appsink name=preview max-buffers=1 drop=true sync=true",
-      to_string(options.pattern), gst_format_name(options.format), options.width, options.height,
-      options.frames_per_second,
-      converter == Converter::clinvidcolor ? "clinvidcolor" : "videoconvert");
+const char* converter_element(Converter converter) noexcept {
+  return converter == Converter::clinvidcolor ? "clinvidcolor" : "videoconvert";
+}
+
+constexpr const char* kPreviewSink =
+    "video/x-raw,format=RGBA ! appsink name=preview max-buffers=1 drop=true sync=true";
+
+// A camera that is not a test camera: decoded, converted and scaled to I420 at the preview size.
+Result<std::string> device_part(const capture::SourceSpec& spec,
+                                const PreviewSourceOptions& options) {
+  const std::string scaled = fmt::format(
+      " ! videoconvert ! videoscale ! video/x-raw,format=I420,width={},height={},"
+      "pixel-aspect-ratio=1/1",
+      options.width, options.height);
+  switch (spec.kind) {
+    case capture::SourceKind::v4l2:
+      return fmt::format("v4l2src device={} ! decodebin", spec.location) + scaled;
+    case capture::SourceKind::rtsp:
+      return fmt::format("rtspsrc location=\"{}\" latency=200 ! decodebin", spec.location) + scaled;
+    case capture::SourceKind::file:
+      return fmt::format("uridecodebin uri=\"{}\" caps=video/x-raw ! clocksync", spec.location) +
+             scaled;
+    case capture::SourceKind::test:
+    case capture::SourceKind::invalid: break;
+  }
+  return fail(Errc::invalid_argument, spec.uri + ": not a camera the preview can open");
+}
+
+Result<std::string> pipeline_description(const PreviewSourceOptions& options, Converter converter) {
+  auto spec = capture::parse_source(options.camera_uri);
+  if (!spec) return tl::unexpected(spec.error());
+  std::string source;
+  if (spec->kind != capture::SourceKind::test) {
+    auto part = device_part(*spec, options);
+    if (!part) return tl::unexpected(part.error());
+    source = *part;
+  } else if (options.pattern == TestPattern::scene) {
+    const Rational rate = spec->rate.value_or(Rational::make(options.frames_per_second, 1).value());
+    source = fmt::format(
+        "videotestsrc name=src is-live=true pattern=black ! "
+        "video/x-raw,format=I420,width={},height={},framerate={}/{},pixel-aspect-ratio=1/1,"
+        "colorimetry=bt709",
+        spec->width.value_or(options.width), spec->height.value_or(options.height), rate.num(),
+        rate.den());
+  } else {
+    source = fmt::format(
+        "videotestsrc is-live=true pattern={} ! video/x-raw,format={},width={},height={},"
+        "framerate={}/1",
+        to_string(options.pattern), gst_format_name(options.format), options.width, options.height,
+        options.frames_per_second);
+  }
+  return fmt::format("{} ! {} ! {}", source, converter_element(converter), kPreviewSink);
 }
 
 bool element_exists(const char* factory_name) {
@@ -96,8 +154,49 @@ std::uint64_t PreviewSlot::published() const {
   return published_;
 }
 
+PreviewFrame PreviewSlot::copy_latest() const {
+  const std::lock_guard lock(mutex_);
+  return latest_;
+}
+
+void publish_i420(PreviewSlot& slot, const std::vector<std::uint8_t>& i420, std::uint32_t width,
+                  std::uint32_t height, std::uint32_t max_width) {
+  const std::size_t luma_bytes = std::size_t{width} * height;
+  const std::uint32_t chroma_width = (width + 1) / 2;
+  const std::uint32_t chroma_height = (height + 1) / 2;
+  const std::size_t chroma_bytes = std::size_t{chroma_width} * chroma_height;
+  if (width == 0 || height == 0 || i420.size() < luma_bytes + 2 * chroma_bytes) return;
+  const std::uint32_t step = std::max<std::uint32_t>(1, (width + max_width - 1) / max_width);
+  const std::uint32_t out_width = width / step;
+  const std::uint32_t out_height = height / step;
+  thread_local std::vector<std::uint8_t> rgba;
+  rgba.resize(std::size_t{out_width} * out_height * kRgbaBytesPerTexel);
+  const std::uint8_t* y_plane = i420.data();
+  const std::uint8_t* u_plane = y_plane + luma_bytes;
+  const std::uint8_t* v_plane = u_plane + chroma_bytes;
+  // BT.709 limited range in 16.16 fixed point; previews need no more than 8-bit accuracy.
+  const auto clamp = [](int value) { return static_cast<std::uint8_t>(std::clamp(value, 0, 255)); };
+  std::uint8_t* out = rgba.data();
+  for (std::uint32_t row = 0; row < out_height; ++row) {
+    const std::uint32_t y = row * step;
+    for (std::uint32_t column = 0; column < out_width; ++column) {
+      const std::uint32_t x = column * step;
+      const int luma = (y_plane[std::size_t{y} * width + x] - 16) * 76309;
+      const std::size_t chroma_at = std::size_t{y / 2} * chroma_width + x / 2;
+      const int cb = u_plane[chroma_at] - 128;
+      const int cr = v_plane[chroma_at] - 128;
+      *out++ = clamp((luma + 117489 * cr + 32768) >> 16);
+      *out++ = clamp((luma - 13975 * cb - 34925 * cr + 32768) >> 16);
+      *out++ = clamp((luma + 138438 * cb + 32768) >> 16);
+      *out++ = 255;
+    }
+  }
+  slot.publish(rgba.data(), std::size_t{out_width} * kRgbaBytesPerTexel, out_width, out_height);
+}
+
 std::string_view to_string(TestPattern pattern) noexcept {
   switch (pattern) {
+    case TestPattern::scene: return "scene";
     case TestPattern::smpte: return "smpte";
     case TestPattern::ball: return "ball";
     case TestPattern::invalid: break;
@@ -106,6 +205,7 @@ std::string_view to_string(TestPattern pattern) noexcept {
 }
 
 TestPattern parse_test_pattern(std::string_view name) noexcept {
+  if (name == "scene") return TestPattern::scene;
   if (name == "smpte") return TestPattern::smpte;
   if (name == "ball") return TestPattern::ball;
   return TestPattern::invalid;
@@ -142,8 +242,13 @@ Status init_gstreamer() {
   return {};
 }
 
-Result<std::unique_ptr<PreviewSource>> PreviewSource::start(const PreviewSourceOptions& options) {
-  std::unique_ptr<PreviewSource> source(new PreviewSource());
+Result<std::unique_ptr<PreviewSource>> PreviewSource::start(const PreviewSourceOptions& options,
+                                                            PreviewSlot& slot) {
+  // A camera URI the engine refuses is the caller's mistake, not a converter problem.
+  if (auto spec = capture::parse_source(options.camera_uri); !spec) {
+    return tl::unexpected(spec.error());
+  }
+  std::unique_ptr<PreviewSource> source(new PreviewSource(slot));
   if (!element_exists("clinvidcolor")) {
     const char* plugin_path = std::getenv("GST_PLUGIN_PATH");
     source->warning_ = fmt::format(
@@ -173,7 +278,9 @@ Result<std::unique_ptr<PreviewSource>> PreviewSource::start(const PreviewSourceO
 
 Status PreviewSource::launch(const PreviewSourceOptions& options, Converter converter) {
   stop();
-  description_ = pipeline_description(options, converter);
+  auto description = pipeline_description(options, converter);
+  if (!description) return tl::unexpected(description.error());
+  description_ = std::move(*description);
   converter_ = converter;
   GError* raw_error = nullptr;
   GstElement* raw_pipeline = gst_parse_launch(description_.c_str(), &raw_error);
@@ -196,6 +303,7 @@ Status PreviewSource::launch(const PreviewSourceOptions& options, Converter conv
   GstAppSinkCallbacks callbacks{};
   callbacks.new_sample = &PreviewSource::on_new_sample;
   gst_app_sink_set_callbacks(reinterpret_cast<GstAppSink*>(sink.get()), &callbacks, this, nullptr);
+  if (auto installed = install_test_camera(options); !installed) return installed;
 
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     poll_bus();
@@ -204,6 +312,72 @@ Status PreviewSource::launch(const PreviewSourceOptions& options, Converter conv
     return fail(Errc::media, fmt::format("preview pipeline `{}`: {}", description_, why));
   }
   log(LogLevel::info, kLogModule, "preview pipeline: {}", description_);
+  return {};
+}
+
+namespace {
+
+// Streaming thread, called from C. Draws the scene's frame for the buffer's timestamp into the
+// black frame videotestsrc made, as the session's test camera does, so preview and recording
+// agree on what the camera shows at a given moment.
+GstPadProbeReturn draw_test_scene(GstPad* /*pad*/, GstPadProbeInfo* info, gpointer user) noexcept {
+  try {
+    const auto* camera = static_cast<const PreviewSource::TestCamera*>(user);
+    GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+    GST_PAD_PROBE_INFO_DATA(info) = buffer;
+    const GstClockTime pts = GST_BUFFER_PTS(buffer);
+    const std::int64_t index = GST_CLOCK_TIME_IS_VALID(pts)
+                                   ? static_cast<std::int64_t>(gst_util_uint64_scale_round(
+                                         pts, static_cast<guint64>(camera->rate.num()),
+                                         GST_SECOND * static_cast<guint64>(camera->rate.den())))
+                                   : 0;
+    GstVideoInfo video_info;
+    gst_video_info_set_format(&video_info, GST_VIDEO_FORMAT_I420, camera->width, camera->height);
+    GstVideoFrame frame;
+    if (gst_video_frame_map(&frame, &video_info, buffer, GST_MAP_WRITE) == FALSE) {
+      return GST_PAD_PROBE_OK;
+    }
+    FrameView view;
+    view.format = PixelFormat::i420;
+    view.width = camera->width;
+    view.height = camera->height;
+    for (std::size_t plane = 0; plane < 3; ++plane) {
+      view.planes[plane] =
+          static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, static_cast<int>(plane)));
+      view.strides[plane] =
+          static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&frame, static_cast<int>(plane)));
+    }
+    const Status drawn =
+        capture::render_test_frame(camera->scene, index, camera->scene_options, view);
+    gst_video_frame_unmap(&frame);
+    if (!drawn) log(LogLevel::error, kLogModule, "test camera: {}", drawn.error().message());
+  } catch (const std::exception& error) {
+    log(LogLevel::error, kLogModule, "test camera frame not drawn: {}", error.what());
+  } catch (...) {
+    return GST_PAD_PROBE_OK;
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+}  // namespace
+
+Status PreviewSource::install_test_camera(const PreviewSourceOptions& options) {
+  auto spec = capture::parse_source(options.camera_uri);
+  if (!spec) return tl::unexpected(spec.error());
+  if (spec->kind != capture::SourceKind::test || options.pattern != TestPattern::scene) return {};
+  auto camera = std::make_unique<TestCamera>();
+  camera->scene = spec->scene;
+  camera->scene_options = spec->scene_options;
+  camera->width = spec->width.value_or(options.width);
+  camera->height = spec->height.value_or(options.height);
+  camera->rate = spec->rate.value_or(Rational::make(options.frames_per_second, 1).value());
+  GstObjectPtr<GstElement> src(
+      gst_bin_get_by_name(reinterpret_cast<GstBin*>(pipeline_.get()), "src"));
+  if (!src) return fail(Errc::internal, "the test camera's preview has no source element");
+  GstObjectPtr<GstPad> pad(gst_element_get_static_pad(src.get(), "src"));
+  if (!pad) return fail(Errc::internal, "the test camera's source has no src pad");
+  gst_pad_add_probe(pad.get(), GST_PAD_PROBE_TYPE_BUFFER, draw_test_scene, camera.get(), nullptr);
+  test_camera_ = std::move(camera);
   return {};
 }
 
@@ -253,7 +427,7 @@ GstFlowReturn PreviewSource::on_new_sample(GstAppSink* appsink, gpointer self) n
       GstVideoFrame* frame;
       ~Unmap() { gst_video_frame_unmap(frame); }
     } const unmap{&frame};
-    static_cast<PreviewSource*>(self)->slot_.publish(
+    static_cast<PreviewSource*>(self)->slot_->publish(
         static_cast<const std::uint8_t*>(frame.data[0]),
         static_cast<std::size_t>(frame.info.stride[0]),
         static_cast<std::uint32_t>(frame.info.width),

@@ -5,6 +5,30 @@
 
 namespace clinvid::studio {
 
+namespace {
+
+// Stripes the clipped texels of a packed RGBA frame in place; returns how many there were.
+// Diagonal bands 4 texels wide, dark and light, read on any picture.
+std::size_t stripe_clipped(std::uint8_t* rgba, std::uint32_t width, std::uint32_t height) {
+  std::size_t clipped = 0;
+  for (std::uint32_t y = 0; y < height; ++y) {
+    std::uint8_t* texel = rgba + std::size_t{y} * width * 4;
+    for (std::uint32_t x = 0; x < width; ++x, texel += 4) {
+      if (texel[0] < kClippedLevel && texel[1] < kClippedLevel && texel[2] < kClippedLevel) {
+        continue;
+      }
+      ++clipped;
+      const std::uint8_t shade = ((x + y) / 4) % 2 == 0 ? 20 : 235;
+      texel[0] = shade;
+      texel[1] = shade;
+      texel[2] = shade;
+    }
+  }
+  return clipped;
+}
+
+}  // namespace
+
 PreviewTexture::PreviewTexture(gpu::Context& context, ImGuiRenderer& renderer,
                                std::uint32_t frames_in_flight)
     : context_(&context), renderer_(&renderer), staging_(frames_in_flight) {}
@@ -56,6 +80,14 @@ Status PreviewTexture::record_upload(VkCommandBuffer cmd, std::uint32_t frame_sl
                                     gpu::MemoryUse::upload, "studio.preview.staging");
     if (!made) return with_context(made.error(), "preview staging buffer");
     staging = std::move(*made);
+  }
+  // Striped in the frame taken from the slot (recycled by the producer anyway), not in the
+  // staging memory, which may be write-combined and slow to read.
+  clipped_fraction_ = 0.0;
+  if (clipping_ == ClippingIndicator::zebra) {
+    const std::size_t clipped = stripe_clipped(frame_.rgba.data(), frame_.width, frame_.height);
+    clipped_fraction_ =
+        static_cast<double>(clipped) / (static_cast<double>(frame_.width) * frame_.height);
   }
   std::memcpy(staging.mapped(), frame_.rgba.data(), frame_.rgba.size());
 

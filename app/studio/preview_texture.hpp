@@ -21,6 +21,11 @@
 
 namespace clinvid::studio {
 
+// Whether clipped texels (a channel at or above kClippedLevel) are striped on upload (a zebra
+// pattern, as on a camera's monitor), so over-exposure shows before it is recorded.
+enum class ClippingIndicator { invalid = 0, off, zebra };
+inline constexpr std::uint8_t kClippedLevel = 250;
+
 class PreviewTexture {
  public:
   // `frames_in_flight`: one staging buffer per frame the caller may have in flight.
@@ -37,6 +42,10 @@ class PreviewTexture {
   [[nodiscard]] Status record_upload(VkCommandBuffer cmd, std::uint32_t frame_slot,
                                      PreviewSlot& slot,
                                      const std::function<Status()>& wait_gpu_idle);
+
+  void set_clipping_indicator(ClippingIndicator indicator) noexcept { clipping_ = indicator; }
+  // Share of the last uploaded frame's texels that were clipped (measured with the zebra on).
+  [[nodiscard]] double clipped_fraction() const noexcept { return clipped_fraction_; }
 
   // True once a frame has been uploaded; until then texture_id() draws nothing useful.
   [[nodiscard]] bool has_content() const noexcept { return has_content_; }
@@ -59,6 +68,8 @@ class PreviewTexture {
   gpu::Image2D image_;
   ImTextureID texture_id_ = nullptr;
   PreviewFrame frame_;  // the consumer side of the slot's buffer exchange
+  ClippingIndicator clipping_ = ClippingIndicator::off;
+  double clipped_fraction_ = 0.0;
   bool has_content_ = false;
   std::uint64_t uploaded_frames_ = 0;
   std::uint64_t skipped_frames_ = 0;

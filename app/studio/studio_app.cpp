@@ -1,6 +1,7 @@
 #include "studio_app.hpp"
 
 #include <string.h>  // explicit_bzero
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <limits>
@@ -51,25 +52,10 @@ Result<std::unique_ptr<StudioApp>> StudioApp::create(const StudioOptions& option
       !made) {
     return tl::unexpected(made.error());
   }
-  app->texture_ =
-      std::make_unique<PreviewTexture>(*app->context_, *app->renderer_, kFramesInFlight);
   app->editor_texture_ =
       std::make_unique<PreviewTexture>(*app->context_, *app->renderer_, kFramesInFlight);
 
-  app->workstation_ = discover_workstation();
-  if (options.camera == CameraMode::test_pattern) {
-    // Started after install_shared() so that clinvidcolor takes the studio's device from
-    // Context::shared() (invariant 5): the plugin and the studio share libclinvid-engine.so.
-    if (auto ready = init_gstreamer(); !ready) return tl::unexpected(ready.error());
-    PreviewSourceOptions source_options;
-    source_options.pattern = options.pattern;
-    source_options.format = options.camera_format;
-    auto source = PreviewSource::start(source_options);
-    if (!source) return tl::unexpected(source.error());
-    app->source_ = std::move(*source);
-    app->capture_view_ = std::make_unique<CaptureView>(*app->context_, *app->source_,
-                                                       *app->texture_, app->workstation_);
-  }
+  if (auto started = app->start_capture(); !started) return tl::unexpected(started.error());
   if (auto views = app->create_views(); !views) return tl::unexpected(views.error());
   app->started_ = std::chrono::steady_clock::now();
   return app;
@@ -79,15 +65,17 @@ StudioApp::~StudioApp() {
   script_.reset();
   export_view_.reset();     // cancels and joins an export in progress
   preview_worker_.reset();  // joins the preview thread
-  source_.reset();          // joins the streaming thread; clinvidcolor stops submitting
+  capture_view_.reset();
+  capture_.reset();  // seals a recording in progress, joins the worker; clinvidcolor stops
   if (context_) {
     if (auto idle = wait_gpu_idle(); !idle) {
       log(LogLevel::error, kLogModule, "shutdown: {}", idle.error().message());
     }
   }
-  capture_view_.reset();
   editor_view_.reset();
-  texture_.reset();
+  review_view_.reset();
+  camera_textures_.clear();
+  ghost_textures_.clear();
   editor_texture_.reset();
   swapchain_ = Swapchain{};
   renderer_.reset();
@@ -104,15 +92,37 @@ Status StudioApp::create_views() {
   library_view_ = std::make_unique<LibraryView>(*model_);
   editor_view_ = std::make_unique<EditorView>(*model_, *preview_worker_, *editor_texture_);
   export_view_ = std::make_unique<ExportView>(*model_);
+  review_view_ = std::make_unique<ReviewView>(*model_, *context_, *renderer_, kFramesInFlight);
+  consent_view_ = std::make_unique<ConsentView>(*model_);
+  lock_screen_ = std::make_unique<LockScreen>(*model_, options_.lock_after);
+  settings_view_ =
+      std::make_unique<SettingsView>(*model_, workstation_, *lock_screen_, options_.theme);
+  unsaved_prompt_ = std::make_unique<UnsavedPrompt>(*model_);
+  if (capture_) {
+    std::vector<CameraTextures> textures;
+    for (std::size_t i = 0; i < camera_textures_.size(); ++i) {
+      textures.push_back({camera_textures_[i].get(), ghost_textures_[i].get()});
+    }
+    capture_view_ = std::make_unique<CaptureView>(*context_, *model_, *capture_,
+                                                  std::move(textures), workstation_);
+  }
   if (!options_.user.empty() && !options_.passphrase_file.empty()) {
     if (auto signed_in = sign_in_from_options(); !signed_in) return signed_in;
   }
   if (options_.script_path.empty()) return {};
   injector_ = std::make_unique<InputInjector>(window_.get());
   add_script_steps();
+  if (capture_view_) capture_view_->add_script_steps(verbs_);
+  sign_in_view_->add_script_steps(verbs_);
   library_view_->add_script_steps(verbs_);
   editor_view_->add_script_steps(verbs_);
   export_view_->add_script_steps(verbs_);
+  review_view_->add_script_steps(verbs_);
+  consent_view_->add_script_steps(verbs_);
+  settings_view_->add_script_steps(verbs_);
+  help_overlay_.add_script_steps(verbs_);
+  unsaved_prompt_->add_script_steps(verbs_);
+  add_session_steps();
   auto steps = load_script(options_.script_path, verbs_);
   if (!steps) return tl::unexpected(steps.error());
   script_ = std::make_unique<ScriptRunner>(std::move(*steps), verbs_, [](const std::string& line) {
@@ -274,9 +284,14 @@ Status StudioApp::recreate_swapchain(VkExtent2D framebuffer) {
 }
 
 Status StudioApp::run() {
-  while (glfwWindowShouldClose(window_.get()) == GLFW_FALSE) {
+  for (;;) {
+    // Every way of quitting (menu, Ctrl+Q, the window's close button) sets this flag; unsaved
+    // edits turn it into a question first (unsaved_prompt.hpp).
+    if (glfwWindowShouldClose(window_.get()) == GLFW_TRUE) {
+      if (quit_confirmed_ || unsaved_prompt_->allow(LeaveAction::quit)) break;
+      glfwSetWindowShouldClose(window_.get(), GLFW_FALSE);
+    }
     glfwPollEvents();
-    if (source_) source_->poll_bus();
     if (script_ && pending_screenshot_.empty()) {
       auto state = script_->tick();
       if (!state) return tl::unexpected(state.error());
@@ -292,20 +307,66 @@ Status StudioApp::run() {
   return {};
 }
 
-Status StudioApp::check_first_frame_deadline() const {
-  if (options_.screenshot_path.empty() || script_ || !source_ || texture_->has_content()) {
-    return {};
+Status StudioApp::start_capture() {
+  // After install_shared() so that clinvidcolor takes the studio's device from
+  // Context::shared() (invariant 5): the plugin and the studio share libclinvid-engine.so.
+  if (auto ready = init_gstreamer(); !ready) return ready;
+  workstation_ = discover_workstation();
+  if (options_.camera != CameraMode::test_pattern) return {};
+  CaptureOptions capture_options;
+  capture_options.camera_uris = options_.camera_uris;
+  if (capture_options.camera_uris.empty()) {
+    capture_options.camera_uris = {kTestCameraTheatre, kTestCameraGait};
   }
-  if (!source_->error().empty()) {
-    return fail(Errc::media, "the test camera failed before its first frame: " + source_->error());
+  capture_options.preview.pattern = options_.pattern;
+  capture_options.preview.format = options_.camera_format;
+  auto controller = CaptureController::create(std::move(capture_options));
+  if (!controller) return tl::unexpected(controller.error());
+  capture_ = std::move(*controller);
+  for (std::size_t i = 0; i < capture_->camera_count(); ++i) {
+    camera_textures_.push_back(
+        std::make_unique<PreviewTexture>(*context_, *renderer_, kFramesInFlight));
+    ghost_textures_.push_back(
+        std::make_unique<PreviewTexture>(*context_, *renderer_, kFramesInFlight));
+  }
+  return {};
+}
+
+bool StudioApp::cameras_showing() const {
+  return !camera_textures_.empty() &&
+         std::all_of(camera_textures_.begin(), camera_textures_.end(),
+                     [](const auto& texture) { return texture->has_content(); });
+}
+
+Status StudioApp::upload_camera_frames(VkCommandBuffer cmd) {
+  for (std::size_t i = 0; i < camera_textures_.size(); ++i) {
+    for (auto [texture, slot] : {std::pair{camera_textures_[i].get(), &capture_->preview_slot(i)},
+                                 std::pair{ghost_textures_[i].get(), &capture_->ghost_slot(i)}}) {
+      if (auto uploaded =
+              texture->record_upload(cmd, slot_, *slot, [this] { return wait_gpu_idle(); });
+          !uploaded) {
+        return uploaded;
+      }
+    }
+  }
+  return {};
+}
+
+Status StudioApp::check_first_frame_deadline() const {
+  if (options_.screenshot_path.empty() || script_ || !capture_ || cameras_showing()) return {};
+  const CaptureStatus status = capture_->status();
+  for (std::size_t i = 0; i < status.preview_errors.size(); ++i) {
+    if (!status.preview_errors[i].empty()) {
+      return fail(Errc::media, fmt::format("camera {} failed before its first frame: {}",
+                                           capture_->camera_uri(i), status.preview_errors[i]));
+    }
   }
   const auto waited = std::chrono::steady_clock::now() - started_;
   if (waited < options_.first_frame_timeout) return {};
-  return fail(
-      Errc::media,
-      fmt::format("no preview frame arrived within {:g} s from `{}` (GST_DEBUG=3 shows why)",
-                  std::chrono::duration<double>(options_.first_frame_timeout).count(),
-                  source_->description()));
+  return fail(Errc::media,
+              fmt::format("no preview frame arrived within {:g} s from every camera "
+                          "(GST_DEBUG=3 shows why)",
+                          std::chrono::duration<double>(options_.first_frame_timeout).count()));
 }
 
 Result<StudioApp::FrameOutcome> StudioApp::draw_frame() {
@@ -351,10 +412,8 @@ Result<StudioApp::FrameOutcome> StudioApp::draw_frame() {
   begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO;
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   CLINVID_VK_TRY(vkBeginCommandBuffer(frame.cmd, &begin));
-  if (source_) {
-    if (auto uploaded = texture_->record_upload(frame.cmd, slot_, source_->slot(),
-                                                [this] { return wait_gpu_idle(); });
-        !uploaded) {
+  if (capture_) {
+    if (auto uploaded = upload_camera_frames(frame.cmd); !uploaded) {
       return tl::unexpected(uploaded.error());
     }
   }
@@ -363,9 +422,14 @@ Result<StudioApp::FrameOutcome> StudioApp::draw_frame() {
       !uploaded) {
     return tl::unexpected(uploaded.error());
   }
-  if (texture_->has_content()) ++frames_with_preview_;
+  if (auto uploaded =
+          review_view_->record_upload(frame.cmd, slot_, [this] { return wait_gpu_idle(); });
+      !uploaded) {
+    return tl::unexpected(uploaded.error());
+  }
+  if (cameras_showing()) ++frames_with_preview_;
   const bool capture = !pending_screenshot_.empty() ||
-                       (!script_ && !options_.screenshot_path.empty() && texture_->has_content() &&
+                       (!script_ && !options_.screenshot_path.empty() && cameras_showing() &&
                         frames_with_preview_ == options_.screenshot_frames);
   if (auto recorded = record_frame(frame, image_index, capture); !recorded) {
     return tl::unexpected(recorded.error());
@@ -491,8 +555,11 @@ void StudioApp::draw_ui() {
       ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_MenuBar;
   ImGui::Begin("clinvid studio", nullptr, kHostFlags);
+  lock_screen_->update();
+  handle_session_keys();
   if (ImGui::BeginMenuBar()) {
     if (ImGui::BeginMenu("File")) {
+      draw_session_menu();
       if (ImGui::MenuItem("Quit", "Ctrl+Q")) glfwSetWindowShouldClose(window_.get(), GLFW_TRUE);
       ImGui::EndMenu();
     }
@@ -521,7 +588,9 @@ void StudioApp::draw_ui() {
   if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) {
     glfwSetWindowShouldClose(window_.get(), GLFW_TRUE);
   }
-  if (ImGui::BeginTabBar("studio.views")) {
+  if (lock_screen_->locked()) {
+    lock_screen_->draw();  // instead of every view: no patient content while locked
+  } else if (ImGui::BeginTabBar("studio.views")) {
     draw_view_tab(ViewId::capture, "Capture", [this] {
       if (capture_view_) {
         capture_view_->draw();
@@ -531,11 +600,18 @@ void StudioApp::draw_ui() {
     });
     draw_view_tab(ViewId::library, "Library", [this] { library_view_->draw(); });
     draw_view_tab(ViewId::editor, "Editor", [this] { editor_view_->draw(); });
+    draw_view_tab(ViewId::review, "Review", [this] { review_view_->draw(); });
     draw_view_tab(ViewId::export_film, "Export", [this] { export_view_->draw(); });
+    draw_view_tab(ViewId::consent, "Consent", [this] { consent_view_->draw(); });
+    draw_view_tab(ViewId::settings, "Settings", [this] { settings_view_->draw(); });
     ImGui::EndTabBar();
   }
-  requested_view_.reset();
+  if (!lock_screen_->locked()) requested_view_.reset();
+  if (const LeaveAction decided = unsaved_prompt_->draw(); decided != LeaveAction::invalid) {
+    leave(decided);
+  }
   ImGui::End();
+  if (!lock_screen_->locked()) help_overlay_.draw(current_view_);
 }
 
 // A view the signed-in role may not use is drawn disabled, with the reason as its tooltip;
@@ -552,6 +628,7 @@ void StudioApp::draw_view_tab(ViewId view, const char* label, const std::functio
     ImGui::SetTooltip("%s", reason.c_str());
   }
   if (!open) return;
+  current_view_ = view;
   if (view != ViewId::capture && !model_->signed_in()) {
     sign_in_view_->draw();
   } else if (blocked) {

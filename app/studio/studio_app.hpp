@@ -18,12 +18,15 @@
 
 #include <vulkan/vulkan.h>
 
+#include "capture_controller.hpp"
 #include "core/result.hpp"
 #include "gpu/buffer.hpp"
 #include "gpu/context.hpp"
 #include "gpu/handle.hpp"
+#include "help_overlay.hpp"
 #include "imgui_renderer.hpp"
 #include "input_injector.hpp"
+#include "lock_screen.hpp"
 #include "preview_source.hpp"
 #include "preview_texture.hpp"
 #include "preview_worker.hpp"
@@ -31,23 +34,27 @@
 #include "studio_model.hpp"
 #include "swapchain.hpp"
 #include "theme.hpp"
+#include "unsaved_prompt.hpp"
 #include "views/capture_view.hpp"
+#include "views/consent_view.hpp"
 #include "views/editor_view.hpp"
 #include "views/export_view.hpp"
 #include "views/library_view.hpp"
+#include "views/review_view.hpp"
+#include "views/settings_view.hpp"
 #include "views/sign_in_view.hpp"
 
 struct GLFWwindow;
 
 namespace clinvid::studio {
 
-// Whether the built-in test camera runs (the Capture view's preview).
+// Whether the Capture view has cameras: the built-in test cameras (or camera_uris), or none.
 enum class CameraMode { invalid = 0, test_pattern, none };
 
 struct StudioOptions {
   std::uint32_t window_width = 1280;
   std::uint32_t window_height = 720;
-  TestPattern pattern = TestPattern::smpte;
+  TestPattern pattern = TestPattern::scene;
   CameraFormat camera_format = CameraFormat::nv12;
   Theme theme = Theme::dark;
   // When set (and no script): draw `screenshot_frames` frames showing the preview, write the window
@@ -56,12 +63,16 @@ struct StudioOptions {
   std::uint32_t screenshot_frames = 30;
   std::chrono::milliseconds first_frame_timeout{20'000};
   CameraMode camera = CameraMode::test_pattern;
+  // The cameras to capture (capture::parse_source URIs); empty: the two built-in test cameras.
+  std::vector<std::string> camera_uris;
   std::filesystem::path archive_dir;  // the archive the Library, Editor and Export views use
   // When both are set the studio signs in at start; the file's first line is the passphrase.
   std::string user;
   std::filesystem::path passphrase_file;
   // When set: run these steps through the frame loop (script.hpp), then exit.
   std::filesystem::path script_path;
+  // Lock the studio after this long without input (0: only when asked, Ctrl+L).
+  std::chrono::seconds lock_after = kDefaultLockAfter;
 };
 
 class StudioApp {
@@ -103,7 +114,17 @@ class StudioApp {
   [[nodiscard]] Status present(std::uint32_t image_index);
   [[nodiscard]] Status write_screenshot(FrameSlot& frame);
   [[nodiscard]] Status check_first_frame_deadline() const;
+  [[nodiscard]] Status start_capture();
+  [[nodiscard]] Status upload_camera_frames(VkCommandBuffer cmd);
+  // True once every camera's preview has shown a frame.
+  [[nodiscard]] bool cameras_showing() const;
   void draw_ui();
+  // Lock, help, unsaved-changes prompt and their keys and menu items (studio_app.cpp).
+  void draw_session_menu();
+  void handle_session_keys();
+  void leave(LeaveAction action);
+  // The session steps of the scripted test mode: lock_after, lock_now, wait_locked, sign_out.
+  void add_session_steps();
   void draw_view_tab(ViewId view, const char* label, const std::function<void()>& draw);
   [[nodiscard]] Status sign_in_from_options();
   [[nodiscard]] Status create_views();
@@ -126,8 +147,9 @@ class StudioApp {
   std::unique_ptr<ImGuiRenderer> renderer_;
   Swapchain swapchain_;
   bool swapchain_dirty_ = false;
-  std::unique_ptr<PreviewTexture> texture_;
-  std::unique_ptr<PreviewSource> source_;
+  std::unique_ptr<CaptureController> capture_;
+  std::vector<std::unique_ptr<PreviewTexture>> camera_textures_;  // one per camera
+  std::vector<std::unique_ptr<PreviewTexture>> ghost_textures_;   // one per camera
   Workstation workstation_;
   std::unique_ptr<CaptureView> capture_view_;
   gpu::Buffer readback_;
@@ -139,6 +161,15 @@ class StudioApp {
   std::unique_ptr<LibraryView> library_view_;
   std::unique_ptr<EditorView> editor_view_;
   std::unique_ptr<ExportView> export_view_;
+  std::unique_ptr<ConsentView> consent_view_;
+  std::unique_ptr<SettingsView> settings_view_;
+  std::unique_ptr<LockScreen> lock_screen_;
+  HelpOverlay help_overlay_;
+  std::unique_ptr<UnsavedPrompt> unsaved_prompt_;
+  bool quit_confirmed_ = false;            // the unsaved-changes prompt answered for quitting
+  ViewId current_view_ = ViewId::capture;  // the tab drawn last (for the help overlay)
+  std::chrono::steady_clock::time_point wait_started_;  // the wait_locked step
+  std::unique_ptr<ReviewView> review_view_;  // holds a texture: reset while the GPU is idle
   ScriptVerbs verbs_;
   std::unique_ptr<InputInjector> injector_;  // only in the scripted test mode
   std::unique_ptr<ScriptRunner> script_;

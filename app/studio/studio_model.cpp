@@ -54,8 +54,32 @@ Status StudioModel::sign_in(std::string_view user, crypto::SecretBytes passphras
   return {};
 }
 
+Status StudioModel::adopt(archive::Archive archive, crypto::SecretBytes passphrase) {
+  if (signed_in()) return fail(Errc::invalid_argument, "sign out before opening another archive");
+  if (!archive.unlocked()) return fail(Errc::invalid_argument, "the archive is not unlocked");
+  archive_dir_ = archive.dir();
+  archive_.emplace(std::move(archive));
+  passphrase_ = std::move(passphrase);
+  return {};
+}
+
 crypto::SecretBytes StudioModel::passphrase_copy() const {
   return crypto::SecretBytes::copy_of(std::span(passphrase_.data(), passphrase_.size()));
+}
+
+bool StudioModel::passphrase_matches(std::string_view passphrase) const {
+  if (!signed_in()) return false;
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(passphrase.data());
+  return passphrase_.equals(std::span(bytes, passphrase.size()));
+}
+
+void StudioModel::sign_out() {
+  archive_.reset();
+  passphrase_ = crypto::SecretBytes();
+  history_ = timeline::History();
+  saved_undo_depth_ = 0;
+  ++edit_generation_;
+  sources_.clear();
 }
 
 std::string StudioModel::view_unavailable_reason(ViewId view) const {

@@ -39,12 +39,21 @@ class StudioModel {
   // Opens the archive (integrity check, migrations) and unlocks it as `user`. Errc::crypto for
   // a wrong passphrase, Errc::not_found for an unknown user or a missing archive.
   [[nodiscard]] Status sign_in(std::string_view user, crypto::SecretBytes passphrase);
+  // Takes an archive already opened and unlocked elsewhere (the demo archive, made on a worker
+  // thread) as the signed-in session; the model's archive directory becomes the archive's.
+  // Errc::invalid_argument when someone is signed in or the archive is locked.
+  [[nodiscard]] Status adopt(archive::Archive archive, crypto::SecretBytes passphrase);
   [[nodiscard]] bool signed_in() const noexcept { return archive_.has_value(); }
   [[nodiscard]] const std::filesystem::path& archive_dir() const noexcept { return archive_dir_; }
   // Preconditions for these two: signed_in().
   [[nodiscard]] const archive::UserInfo& user() const { return archive_->user(); }
   [[nodiscard]] archive::Archive& archive() { return *archive_; }
   [[nodiscard]] crypto::SecretBytes passphrase_copy() const;
+  // Whether `passphrase` is the signed-in user's (the lock screen; compared in constant time).
+  [[nodiscard]] bool passphrase_matches(std::string_view passphrase) const;
+  // Forgets the archive, the passphrase and the project (the caller asks about unsaved changes
+  // first).
+  void sign_out();
 
   // Why the signed-in user's role may not use `view`; empty when it may.
   [[nodiscard]] std::string view_unavailable_reason(ViewId view) const;

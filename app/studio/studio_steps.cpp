@@ -35,8 +35,10 @@ void StudioApp::add_script_steps() {
   verbs_.add("view", 1, 1, [this](StepCall& call) -> Result<bool> {
     auto view = parse_view(call.step.args[0]);
     if (!view) return tl::unexpected(view.error());
+    // Before sign-in every view shows the sign-in form, so any may be shown; after it, the
+    // role decides (as the tab bar does).
     const std::string reason = model_->view_unavailable_reason(*view);
-    if (!reason.empty()) {
+    if (!reason.empty() && model_->signed_in()) {
       return fail(Errc::permission_denied,
                   fmt::format("the {} view: {}", call.step.args[0], reason));
     }

@@ -9,11 +9,11 @@
 namespace clinvid::analysis {
 
 WalkerSpec gait_scene_walker_spec(std::uint32_t width_px, std::uint32_t height_px,
-                                  std::int64_t frame_count) {
+                                  std::int64_t frame_count, Rational frame_rate) {
   WalkerSpec spec;
   spec.width_px = width_px;
   spec.height_px = height_px;
-  spec.frame_rate = Rational::make(30, 1).value();
+  spec.frame_rate = frame_rate;
   spec.frame_count = frame_count;
   spec.pixels_per_metre = 180.0 * static_cast<double>(height_px) / 360.0;
   return spec;

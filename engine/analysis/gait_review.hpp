@@ -19,12 +19,14 @@
 
 namespace clinvid::analysis {
 
-// The walker test://gait draws at a frame size: the default spec made for 30/1 fps with
-// `frame_count` frames and pixels_per_metre scaled to the height (180 px/m at 360 px). Its
-// motion repeats every 30 frames (one cycle, 120 steps/min at 30 fps), so the scene renders
-// frame n as frame n mod 30 and any frame_count gives the same truth for the frames it has.
-[[nodiscard]] WalkerSpec gait_scene_walker_spec(std::uint32_t width_px, std::uint32_t height_px,
-                                                std::int64_t frame_count);
+// The walker test://gait draws at a frame size and session frame rate: the default spec
+// (120 steps/min: one gait cycle per second at any rate) with `frame_count` frames at
+// `frame_rate` and pixels_per_metre scaled to the height (180 px/m at 360 px). Its motion
+// repeats every frame_rate.num() frames (a whole number of seconds), so the scene renders frame
+// n as frame n mod that period and any frame_count gives the same truth for the frames it has.
+[[nodiscard]] WalkerSpec gait_scene_walker_spec(
+    std::uint32_t width_px, std::uint32_t height_px, std::int64_t frame_count,
+    Rational frame_rate = Rational::make(30, 1).value());
 
 // "right_knee" for (right, knee).
 [[nodiscard]] std::string track_name(Side side, WalkerMarker marker);

@@ -69,13 +69,37 @@ struct MeasurementRequest {
   std::string label;
 };
 
+// A measurement placed by hand on one frame (the studio's distance and angle tools): image
+// points, not tracks. distance: 2 points; angle: 3 (vertex in the middle); segment_angle: 2,
+// against `reference`.
+struct FrameMeasurement {
+  std::size_t view = 0;
+  std::int64_t frame = 0;
+  MeasurementKind kind = MeasurementKind::invalid;
+  std::vector<Point2> points_px;
+  Reference reference = Reference::invalid;  // segment_angle only
+  std::string label;
+};
+
+struct MeasuredValue {
+  double value = 0.0;
+  std::string unit;  // "deg", "mm" (scale or plane calibration) or "px"
+};
+
 struct Review {
   std::vector<ReviewView> views;
   std::vector<ReviewTrack> tracks;
   std::vector<ReviewEvent> events;
   std::vector<MeasurementRequest> measurements;
+  std::vector<FrameMeasurement> frame_measurements;
   LowPassSpec filter;
 };
+
+// The value of a frame measurement with its view's calibration: distances in mm when
+// calibrated, else px; angles in degrees (segment angles signed as segment_angle_deg, y up).
+// Errc::invalid_argument for a kind other than distance/angle/segment_angle, a wrong point
+// count or a view past the review's.
+[[nodiscard]] Result<MeasuredValue> measure_frame(const Review& review, const FrameMeasurement& m);
 
 [[nodiscard]] Json review_to_json(const Review& review);
 // Errc::corrupt with the JSON pointer of the first problem; Errc::unsupported for a version

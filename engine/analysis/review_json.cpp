@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 
+#include "analysis/frame_measurement.hpp"
 #include "analysis/review.hpp"
 
 namespace clinvid::analysis {
@@ -132,7 +133,7 @@ Result<ReviewView> load_view(const Json& v, const std::string& where) {
   auto offset = time_from_json(*offset_json, sync_at + "/offset");
   if (!offset) return tl::unexpected(offset.error());
   view.sync.offset = *offset;
-  if (view.sync.method == SyncMethod::event) {
+  if (aligned_on_event(view.sync.method)) {
     auto frame = get_index(*sync, "event_frame", sync_at, 0, view.frame_count - 1);
     if (!frame) return tl::unexpected(frame.error());
     view.sync.event_frame = *frame;
@@ -338,6 +339,11 @@ Result<Review> load_v1(const Json& d) {
     }
     review.measurements.push_back(std::move(request));
   }
+  if (d.contains("frame_measurements")) {
+    auto placed = frame_measurements_from_json(d["frame_measurements"], review.views);
+    if (!placed) return tl::unexpected(placed.error());
+    review.frame_measurements = std::move(*placed);
+  }
   return review;
 }
 
@@ -348,7 +354,7 @@ Json review_to_json(const Review& review) {
   for (const ReviewView& v : review.views) {
     Json sync{{"method", std::string(to_string(v.sync.method))},
               {"offset", to_json(v.sync.offset)}};
-    if (v.sync.method == SyncMethod::event) sync["event_frame"] = v.sync.event_frame;
+    if (aligned_on_event(v.sync.method)) sync["event_frame"] = v.sync.event_frame;
     views.push_back({{"id", v.id},
                      {"recording", v.recording_id},
                      {"stream", v.stream_index},
@@ -404,7 +410,8 @@ Json review_to_json(const Review& review) {
           {"views", views},
           {"tracks", tracks},
           {"events", events},
-          {"measurements", measurements}};
+          {"measurements", measurements},
+          {"frame_measurements", frame_measurements_to_json(review.frame_measurements)}};
 }
 
 Result<Review> review_from_json(const Json& document) {

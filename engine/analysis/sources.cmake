@@ -28,4 +28,6 @@ target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/video_source.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gait_review.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gait_film.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sync_detect.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/frame_measurement.cpp
 )

@@ -8,6 +8,8 @@ std::string_view to_string(SyncMethod method) noexcept {
   switch (method) {
     case SyncMethod::session_clock: return "session_clock";
     case SyncMethod::event: return "event";
+    case SyncMethod::clap: return "clap";
+    case SyncMethod::flash: return "flash";
     case SyncMethod::invalid: break;
   }
   return "invalid";
@@ -16,8 +18,14 @@ std::string_view to_string(SyncMethod method) noexcept {
 Result<SyncMethod> parse_sync_method(std::string_view text) {
   if (text == "session_clock") return SyncMethod::session_clock;
   if (text == "event") return SyncMethod::event;
-  return fail(Errc::invalid_argument,
-              "unknown sync method \"" + std::string(text) + "\" (session_clock, event)");
+  if (text == "clap") return SyncMethod::clap;
+  if (text == "flash") return SyncMethod::flash;
+  return fail(Errc::invalid_argument, "unknown sync method \"" + std::string(text) +
+                                          "\" (session_clock, event, clap, flash)");
+}
+
+bool aligned_on_event(SyncMethod method) noexcept {
+  return method == SyncMethod::event || method == SyncMethod::clap || method == SyncMethod::flash;
 }
 
 Result<ViewSync> sync_by_event(std::int64_t event_frame, Rational frame_rate,
@@ -35,6 +43,26 @@ Result<ViewSync> sync_by_event(std::int64_t event_frame, Rational frame_rate,
   auto offset = subtract(Time::frames(event_frame, frame_rate), *common);
   if (!offset) return with_context(offset.error(), "sync by event");
   return ViewSync{SyncMethod::event, *offset, event_frame};
+}
+
+Result<ViewSync> sync_by_event_time(SyncMethod method, Time event, Rational frame_rate,
+                                    Time reference_event, const ViewSync& reference) {
+  if (!aligned_on_event(method)) {
+    return fail(Errc::invalid_argument,
+                "sync by event time: " + std::string(to_string(method)) + " is not an event");
+  }
+  if (event < Time{} || reference_event < Time{}) {
+    return fail(Errc::invalid_argument, "sync by event time: events at " + event.to_string() +
+                                            " and " + reference_event.to_string() +
+                                            " s must not be before the first frame");
+  }
+  auto common = subtract(reference_event, reference.offset);
+  if (!common) return with_context(common.error(), "sync by event time");
+  auto offset = subtract(event, *common);
+  if (!offset) return with_context(offset.error(), "sync by event time");
+  auto frame = event.in(frame_rate.inverse(), Rounding::down);
+  if (!frame) return with_context(frame.error(), "sync by event time");
+  return ViewSync{method, *offset, *frame};
 }
 
 Result<std::optional<std::int64_t>> frame_at(Time common, const ViewSync& sync, Rational frame_rate,

@@ -17,7 +17,9 @@
 
 namespace clinvid::analysis {
 
-enum class SyncMethod { invalid = 0, session_clock, event };
+// event: a marked event (a heel strike) frame; clap / flash: an event found by sync_detect.hpp,
+// aligned on its exact instant (a clap is sample-accurate, finer than a frame).
+enum class SyncMethod { invalid = 0, session_clock, event, clap, flash };
 
 [[nodiscard]] std::string_view to_string(SyncMethod method) noexcept;
 [[nodiscard]] Result<SyncMethod> parse_sync_method(std::string_view text);
@@ -25,8 +27,11 @@ enum class SyncMethod { invalid = 0, session_clock, event };
 struct ViewSync {
   SyncMethod method = SyncMethod::session_clock;
   Time offset;                    // view time = common time + offset
-  std::int64_t event_frame = -1;  // the marked event's frame in this view (method event)
+  std::int64_t event_frame = -1;  // the event's frame in this view (every method but the clock)
 };
+
+// Whether a view is aligned on an event (and so names its frame).
+[[nodiscard]] bool aligned_on_event(SyncMethod method) noexcept;
 
 // The offset of a view whose frame `event_frame` shows the same instant as frame
 // `reference_event_frame` of the reference view. Errc::invalid_argument for negative frames;
@@ -35,6 +40,15 @@ struct ViewSync {
                                              std::int64_t reference_event_frame,
                                              Rational reference_frame_rate,
                                              const ViewSync& reference);
+
+// The offset of a view in which an event happens at view time `event` (frame / rate for a
+// flash, sample / sample rate less the view's start for a clap) when the reference view sees it
+// at `reference_event`: exact, finer than a frame. event_frame is the view's frame at `event`
+// (floor). Errc::invalid_argument for a method that is not an event's or an event before the
+// view's first frame; Errc::out_of_range if the arithmetic overflows.
+[[nodiscard]] Result<ViewSync> sync_by_event_time(SyncMethod method, Time event,
+                                                  Rational frame_rate, Time reference_event,
+                                                  const ViewSync& reference);
 
 // The frame a view shows at common time `common`: the last frame that started at or before
 // it, floor((common + offset) * frame_rate). nullopt before the view's first frame or after

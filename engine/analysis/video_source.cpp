@@ -78,6 +78,10 @@ std::uint32_t RecordingInput::height_px() const noexcept {
   return static_cast<std::uint32_t>(state_->decoder.stream().height);
 }
 
+Time RecordingInput::start() const noexcept {
+  return state_->start;
+}
+
 VideoInput RecordingInput::input() {
   State* s = state_.get();
   FrameSource source = [s](std::int64_t index) -> Result<ConstFrameView> {

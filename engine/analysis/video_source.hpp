@@ -39,6 +39,9 @@ class RecordingInput {
   [[nodiscard]] std::int64_t frame_count() const noexcept;
   [[nodiscard]] std::uint32_t width_px() const noexcept;
   [[nodiscard]] std::uint32_t height_px() const noexcept;
+  // The presentation time of frame 0 on the file's timeline: an audio instant of the same file
+  // minus this is a view time (sync_detect.hpp).
+  [[nodiscard]] Time start() const noexcept;
 
   // Frames 0 .. frame_count - 1 as I420 views, valid until the next call (FrameSource
   // contract). This object must outlive the returned input.

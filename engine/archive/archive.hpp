@@ -225,6 +225,8 @@ struct RetentionItem {
   std::string action;         // "erased", "due", "held (legal hold)", "kept", "error: ..."
 };
 
+enum class SessionEvent { invalid = 0, locked, unlocked, unlock_refused };
+
 class Archive {
  public:
   // Creates a new archive in `dir` (which must be empty or absent) with its first user, who
@@ -271,6 +273,22 @@ class Archive {
   // consent that is used for a withdrawn purpose. Returns what was flagged.
   [[nodiscard]] Result<std::vector<consent::FlaggedItem>> withdraw_consent(
       std::string_view id, consent::Withdrawal withdrawal);
+
+  // --- signatures on written consent forms: the signed image (PNG) is stored age-encrypted at
+  // <archive>/signatures/<id>.age, to an X25519 identity derived from the archive key and the
+  // id (Vault::derive_secret), so nothing needs a new catalogue table. store_signature refuses
+  // bytes that are not a PNG, over 8 MiB, or for an unknown patient; both calls are audited.
+  // The returned reference (id + SHA-256 of the PNG) goes into ConsentRecord::signature.
+  [[nodiscard]] Result<consent::SignatureRef> store_signature(std::string_view patient_id,
+                                                              std::span<const std::uint8_t> png);
+  // Decrypts the image; Errc::corrupt when its SHA-256 differs from the form's (swapped or
+  // altered), Errc::not_found when there is no such signature.
+  [[nodiscard]] Result<std::vector<std::uint8_t>> load_signature(const consent::SignatureRef& ref);
+  [[nodiscard]] std::filesystem::path signature_path(std::string_view media_ref) const;
+
+  // --- the studio's screen lock: an audit row when a signed-in session is locked, unlocked or
+  // refused an unlock (a wrong passphrase), so an IG review sees unattended workstations.
+  [[nodiscard]] Status record_session_event(SessionEvent event, std::string_view reason);
 
   // --- the consent gate: "may this user do OPERATION for PURPOSE". Writes one audit row
   // whatever the answer; a refusal is a Decision, not an error.

@@ -13,7 +13,9 @@ target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/search.cpp
   ${CMAKE_CURRENT_LIST_DIR}/retention.cpp
   ${CMAKE_CURRENT_LIST_DIR}/projects.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/signatures.cpp
   ${CMAKE_CURRENT_LIST_DIR}/media_files.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/demo.cpp
 )
 target_link_libraries(clinvid_engine PRIVATE PkgConfig::SQLITE3)
 

@@ -140,6 +140,14 @@ Result<crypto::SecretBytes> Vault::open(KeyUse use, std::span<const std::uint8_t
   return open_with(subkey(use), sealed, bound_to);
 }
 
+crypto::SecretBytes Vault::derive_secret(KeyUse use, std::string_view context) const {
+  const crypto::SecretBytes key = subkey(use);
+  crypto::SecretBytes out(32);
+  const auto c = as_bytes(context);
+  crypto_generichash(out.data(), out.size(), c.data(), c.size(), key.data(), key.size());
+  return out;
+}
+
 Digest Vault::lookup_hash(std::string_view domain, std::string_view value) const {
   const crypto::SecretBytes key = subkey(KeyUse::lookup);
   crypto_generichash_state state;

@@ -63,6 +63,7 @@ enum class KeyUse {
   signing_key,     // the audit signing secret
   lookup,          // keyed hashes that find patients without decrypting
   projects,        // edit projects (timeline JSON)
+  signatures,      // consent-form signature images (age identities derived per image)
 };
 
 class Vault {
@@ -77,6 +78,9 @@ class Vault {
   // Errc::crypto when the box does not authenticate (altered, or bound to another row).
   [[nodiscard]] Result<crypto::SecretBytes> open(KeyUse use, std::span<const std::uint8_t> sealed,
                                                  std::string_view bound_to) const;
+  // 32 secret bytes for `context` under the subkey of `use` (BLAKE2b-256 keyed with it): key
+  // material that need not be stored, because the archive key re-derives it.
+  [[nodiscard]] crypto::SecretBytes derive_secret(KeyUse use, std::string_view context) const;
   // BLAKE2b-256 keyed with the lookup subkey, over `domain` and `value`.
   [[nodiscard]] Digest lookup_hash(std::string_view domain, std::string_view value) const;
 

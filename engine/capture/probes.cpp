@@ -129,8 +129,10 @@ GstPadProbeReturn render_test_camera(GstPad* pad, GstPadProbeInfo* info, gpointe
     view.strides[static_cast<std::size_t>(p)] =
         static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&frame, p));
   }
-  const Status drawn =
-      render_test_frame(stream->source.scene, index, stream->source.scene_options, view);
+  // The scene is drawn for the session's rate (test://gait walks in real time).
+  TestSceneOptions scene_options = stream->source.scene_options;
+  scene_options.frame_rate = rate;
+  const Status drawn = render_test_frame(stream->source.scene, index, scene_options, view);
   gst_video_frame_unmap(&frame);
   if (!drawn) log(LogLevel::error, "capture", "test camera: {}", drawn.error().message());
   return GST_PAD_PROBE_OK;

@@ -65,6 +65,7 @@ Status apply_options(SourceSpec& spec, Query query) {
       return fail(Errc::invalid_argument, spec.uri + ": rate=" + *v + " is not a frame rate");
     }
     spec.rate = *r;
+    spec.scene_options.frame_rate = *r;  // the session may still pick the preset's rate
   }
   if (spec.kind == SourceKind::test) {
     if (auto v = take("fail-after")) {

@@ -1,5 +1,6 @@
 # engine/capture: sources by URI, device discovery, recording sessions (one GStreamer pipeline,
-# one clock, N cameras, encrypted files), manifests, and recovery of killed recordings.
+# one clock, N cameras, encrypted files), manifests, recovery of killed recordings, and
+# recording into the archive (consent pre-check, registration, cataloguing).
 # GStreamer is linked privately: no public capture header includes it.
 target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_pattern.cpp
@@ -11,5 +12,6 @@ target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/session.cpp
   ${CMAKE_CURRENT_LIST_DIR}/discovery.cpp
   ${CMAKE_CURRENT_LIST_DIR}/finalise.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/archive_session.cpp
 )
 target_link_libraries(clinvid_engine PRIVATE PkgConfig::GST)

@@ -93,32 +93,40 @@ void render_theatre(const FrameView& f, std::int64_t frame) {
 }
 
 // The gait scene is analysis::SyntheticWalker, so a recording of test://gait has exact ground
-// truth. The scene is a pure function of the frame index and knows no frame rate, so the
-// walker is the one made for 30/1 fps (one gait cycle per 30 frames: 120 steps/min at 30 fps)
-// with pixels_per_metre scaled to the frame height (180 px/m at 360 px); its motion is
-// periodic in 30 frames, so frame n of the recording is frame n of
-// SyntheticWalker::make(analysis::gait_scene_walker_spec(w, h, count)).truth() for any count
-// (analysis/gait_review.hpp).
-// Walkers are cached per thread and size (the probe renders from a streaming thread).
-Status render_gait(const FrameView& f, std::int64_t frame) {
+// truth. The walker is the one made for the session's frame rate (analysis::
+// gait_scene_walker_spec: 120 steps/min, one gait cycle per second, at any rate) with
+// pixels_per_metre scaled to the frame height (180 px/m at 360 px). Its motion repeats after
+// rate.num() frames (a whole number of seconds, so of cycles: 30 at 30/1, 30000 at
+// 30000/1001), so the scene renders frame n as frame n mod that period, and frame n of a
+// recording is frame n of SyntheticWalker::make(gait_scene_walker_spec(w, h, count, rate))
+// for any count. Walkers are cached per thread, size and rate (the probe renders from a
+// streaming thread).
+Status render_gait(const FrameView& f, std::int64_t frame, Rational rate) {
   if (f.width < 64 || f.height < 64) {  // below the walker's minimum: the floor only
     fill_rect(f, 0, 0, f.width, f.height, yuv_of(110, 100, 80));
     return {};
   }
+  const std::int64_t period = rate.num();
+  if (period > kMaxGaitPeriodFrames) {
+    return fail(Errc::out_of_range, "test://gait: at " + rate.to_string() +
+                                        " fps the walk repeats only every " +
+                                        std::to_string(period) + " frames");
+  }
   struct Cached {
     std::uint32_t width_px = 0;
     std::uint32_t height_px = 0;
+    Rational rate;
     std::optional<analysis::SyntheticWalker> walker;
   };
   thread_local Cached cache;
-  if (!cache.walker || cache.width_px != f.width || cache.height_px != f.height) {
+  if (!cache.walker || cache.width_px != f.width || cache.height_px != f.height ||
+      cache.rate != rate) {
     cache.walker.reset();
-    auto walker =
-        analysis::SyntheticWalker::make(analysis::gait_scene_walker_spec(f.width, f.height, 30));
+    auto walker = analysis::SyntheticWalker::make(
+        analysis::gait_scene_walker_spec(f.width, f.height, period, rate));
     if (!walker) return with_context(walker.error(), "test://gait");
-    cache = {f.width, f.height, std::move(*walker)};
+    cache = {f.width, f.height, rate, std::move(*walker)};
   }
-  const std::int64_t period = cache.walker->spec().frame_count;
   if (auto ok = cache.walker->render(((frame % period) + period) % period, f); !ok) return ok;
   // The walker's background is light (luma 150); scaled by 3/4 above black, the scene stays
   // below kFlashDetectLuma, so a flash detector watching this camera never fires. Positions,
@@ -158,7 +166,7 @@ Status render_test_frame(TestScene scene, std::int64_t frame, const TestSceneOpt
   }
   switch (scene) {
     case TestScene::theatre: render_theatre(out, frame); return {};
-    case TestScene::gait: return render_gait(out, frame);
+    case TestScene::gait: return render_gait(out, frame, options.frame_rate);
     case TestScene::flash: render_flash(out, frame, options.flash_frame); return {};
     case TestScene::invalid: break;
   }

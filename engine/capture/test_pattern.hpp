@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "core/frame.hpp"
+#include "core/rational.hpp"
 
 namespace clinvid::capture {
 
@@ -22,10 +23,16 @@ enum class TestScene {
 
 struct TestSceneOptions {
   std::int64_t flash_frame = 30;  // test://flash: the index of the white frame
+  // The session's frame rate. test://gait moves with real time (120 steps/min at any rate), so
+  // it needs the rate to turn a frame index into an instant; the other scenes ignore it.
+  Rational frame_rate = Rational::make(30, 1).value();
 };
 
 // Renders frame `frame` of `scene` into `out` (I420, any size ≥ 16×16; odd sizes allowed).
-// Errc::invalid_argument for another format or a view that does not validate.
+// Errc::invalid_argument for another format or a view that does not validate; for test://gait
+// Errc::out_of_range when one gait cycle does not repeat within kMaxGaitPeriodFrames frames at
+// the rate (e.g. 1000000/1001 fps).
+inline constexpr std::int64_t kMaxGaitPeriodFrames = 120'000;
 [[nodiscard]] Status render_test_frame(TestScene scene, std::int64_t frame,
                                        const TestSceneOptions& options, const FrameView& out);
 

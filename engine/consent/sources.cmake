@@ -25,5 +25,6 @@ target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/policy_json.cpp
   ${CMAKE_CURRENT_LIST_DIR}/policy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/evaluate.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/signature.cpp
 )
 target_include_directories(clinvid_engine PRIVATE ${CMAKE_BINARY_DIR}/generated)

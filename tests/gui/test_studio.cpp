@@ -1,6 +1,7 @@
 // clinvid-studio, run as a user would: under Xvfb (xvfb-run), on this machine's Vulkan device
-// (lavapipe here), with its built-in test camera. The screenshot must show the SMPTE bars the
-// camera sends, through clinvidcolor or the videoconvert fallback.
+// (lavapipe here), with its built-in test cameras showing videotestsrc's SMPTE bars
+// (--pattern smpte). The screenshot must show the bars, through clinvidcolor or the
+// videoconvert fallback.
 #include <sys/wait.h>
 
 #include <array>
@@ -164,7 +165,8 @@ TEST(StudioScreenshot, ShowsTheTestCameraPreview) {
   if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed";
   const std::string png = screenshot_path("studio.png");
   const CommandResult result =
-      run("CLINVID_LOG=info " + under_xvfb("--screenshot " + quoted(png) + " --frames 30"));
+      run("CLINVID_LOG=info " +
+          under_xvfb("--pattern smpte --screenshot " + quoted(png) + " --frames 30"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   ASSERT_TRUE(std::filesystem::exists(png)) << result.output;
   expect_preview_of_smpte_bars(png);
@@ -179,8 +181,9 @@ TEST(StudioScreenshot, ShowsTheTestCameraPreview) {
 TEST(StudioScreenshot, FallsBackToVideoconvertWithoutThePlugin) {
   if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed";
   const std::string png = screenshot_path("studio_fallback.png");
-  const CommandResult result = run("CLINVID_LOG=warn GST_PLUGIN_PATH=/nonexistent " +
-                                   under_xvfb("--screenshot " + quoted(png) + " --frames 10"));
+  const CommandResult result =
+      run("CLINVID_LOG=warn GST_PLUGIN_PATH=/nonexistent " +
+          under_xvfb("--pattern smpte --screenshot " + quoted(png) + " --frames 10"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("clinvidcolor was not found"), std::string::npos) << result.output;
   expect_preview_of_smpte_bars(png);

@@ -3,6 +3,7 @@
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <utility>
 
@@ -11,6 +12,7 @@
 
 #include "theme.hpp"
 #include "timeline/evaluate.hpp"
+#include "ui_probe.hpp"
 
 namespace clinvid::studio {
 
@@ -22,6 +24,13 @@ constexpr timeline::LayoutKind kLayouts[] = {
 constexpr std::array<std::pair<std::int64_t, std::int64_t>, 5> kSpeeds{
     {{1, 4}, {1, 2}, {1, 1}, {2, 1}, {4, 1}}};
 constexpr int kMaxShuttle = 8;
+constexpr float kRowHeight = 32.0F;
+constexpr float kRulerHeight = 18.0F;
+constexpr float kHandlePx = 8.0F;  // trim handle width at each clip edge
+constexpr float kSnapPx = 8.0F;    // snap when a target is this close on screen
+constexpr float kZoomStep = 1.25F;
+constexpr float kMinZoom = 1.0F;
+constexpr float kMaxZoom = 64.0F;
 
 }  // namespace
 
@@ -156,6 +165,17 @@ void EditorView::handle_keys() {
     (void)(io.KeyShift ? redo() : undo());
   }
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) (void)save();
+  if (ImGui::IsKeyPressed(GLFW_KEY_HOME, false)) set_playhead(0);
+  if (ImGui::IsKeyPressed(GLFW_KEY_END, false)) set_playhead(frame_count() - 1);
+  if (!io.KeyCtrl &&
+      (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD))) {
+    zoom_by(kZoomStep);
+  }
+  if (!io.KeyCtrl &&
+      (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT))) {
+    zoom_by(1.0F / kZoomStep);
+  }
+  if (!io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_N, false)) snap_ = !snap_;
 }
 
 // Playback at the project's rate × the shuttle, measured in display time; the preview shows
@@ -219,7 +239,8 @@ void EditorView::draw_toolbar() {
     ImGui::TextColored(message_is_error_ ? kErrorColour : kMutedColour, "%s", message_.c_str());
   } else {
     ImGui::TextColored(kMutedColour,
-                       "←/→ step · J/K/L shuttle · I/O in/out · Ctrl+Z undo · Ctrl+Shift+Z redo");
+                       "←/→ step · J/K/L shuttle · I/O in/out · drag clip edges to trim · "
+                       "Ctrl+Z undo · F1 all shortcuts");
   }
 }
 
@@ -241,64 +262,257 @@ void EditorView::draw_preview() {
   ImGui::Image(texture_->texture_id(), size);
 }
 
-void EditorView::draw_timeline() {
+std::int64_t EditorView::to_frames(const Time& t) const {
+  auto frames = t.in(model_->project().format.frame_rate.inverse(), Rounding::nearest);
+  return frames ? *frames : 0;
+}
+
+std::int64_t EditorView::snapped(std::int64_t frame, float px_per_frame,
+                                 const std::string& except_clip, bool except_playhead) const {
+  if (!snap_) return frame;
+  std::int64_t best = frame;
+  float best_px = kSnapPx + 1.0F;
+  const auto consider = [&](std::int64_t target) {
+    const float px = std::abs(static_cast<float>(target - frame) * px_per_frame);
+    if (px <= kSnapPx && px < best_px) {
+      best = target;
+      best_px = px;
+    }
+  };
+  consider(0);
+  if (!except_playhead) consider(playhead_);
+  for (const timeline::Track& track : model_->project().tracks) {
+    for (const timeline::Clip& clip : track.clips) {
+      if (clip.id == except_clip) continue;
+      auto end = timeline::clip_end(clip);
+      consider(to_frames(clip.start));
+      if (end) consider(to_frames(*end));
+    }
+  }
+  return best;
+}
+
+void EditorView::zoom_by(float factor) {
+  zoom_ = std::clamp(zoom_ * factor, kMinZoom, kMaxZoom);
+}
+
+Status EditorView::trim_edge(const std::string& clip_id, Edge edge, std::int64_t delta_frames) {
   const timeline::Project& project = model_->project();
+  const auto ref = timeline::find_clip(project, clip_id);
+  if (ref.clip == nullptr) return fail(Errc::not_found, fmt::format("no clip `{}`", clip_id));
+  const timeline::Clip clip = *ref.clip;
+  const Time delta = Time::frames(delta_frames, project.format.frame_rate);
+  auto source_delta = timeline::multiply(delta, clip.speed);
+  if (!source_delta) return tl::unexpected(source_delta.error());
+  const bool out = edge == Edge::out;
+  auto moved = add(out ? clip.source_out : clip.source_in, *source_delta);
+  if (!moved) return tl::unexpected(moved.error());
+  const Time in = out ? clip.source_in : *moved;
+  const Time end = out ? *moved : clip.source_out;
+  if (end <= in) {
+    return fail(Errc::invalid_argument,
+                fmt::format("trim: clip {} would be empty; leave at least one frame", clip_id));
+  }
+  if (in < Time()) {
+    return fail(
+        Errc::invalid_argument,
+        fmt::format("trim: clip {} already starts at its recording's first frame", clip_id));
+  }
+  const auto limit = source_limit_.find(clip_id);
+  if (out && limit != source_limit_.end() && end > limit->second) {
+    return fail(Errc::invalid_argument,
+                fmt::format("trim: clip {} already ends at its recording's last frame", clip_id));
+  }
+  timeline::Command command = timeline::trim_clip(clip_id, in, end);
+  if (!out) {
+    auto start = add(clip.start, delta);
+    if (!start) return tl::unexpected(start.error());
+    if (*start < Time()) {
+      return fail(Errc::invalid_argument, "trim: the clip cannot start before the timeline");
+    }
+    // Trim and move in one command: one undo step, validated once as a whole.
+    timeline::Command trim = std::move(command);
+    timeline::Command move = timeline::move_clip(clip_id, *start);
+    command =
+        timeline::Command{"Trim in", [trim, move](timeline::Project& p) -> Result<std::string> {
+                            if (auto done = trim.edit(p); !done) return done;
+                            return move.edit(p);
+                          }};
+  }
+  auto applied = model_->apply(command);
+  if (!applied) return tl::unexpected(applied.error());
+  return {};
+}
+
+void EditorView::draw_timeline_toolbar() {
+  if (ImGui::SmallButton(" - ")) zoom_by(1.0F / kZoomStep);
+  probe_item("editor.zoom_out");
+  ImGui::SameLine();
+  if (ImGui::SmallButton(" + ")) zoom_by(kZoomStep);
+  probe_item("editor.zoom_in");
+  ImGui::SameLine();
+  ImGui::Text("zoom %.2fx", static_cast<double>(zoom_));
+  ImGui::SameLine();
+  ImGui::Checkbox("Snap (N)", &snap_);
+  probe_item("editor.snap");
+  if (trim_) {
+    ImGui::SameLine();
+    ImGui::TextColored(kWarningColour, "trim %s of %s: %+lld frames",
+                       trim_->edge == Edge::in ? "in" : "out", trim_->clip_id.c_str(),
+                       static_cast<long long>(trim_->to_frame - trim_->from_frame));
+  }
+}
+
+// A drag on an edge handle shows where the edge would go (snapped and clamped) and applies one
+// command on release.
+void EditorView::handle_trim(const timeline::Clip& clip, Edge edge, float px_per_frame) {
+  const bool active = ImGui::IsItemActive();
+  const bool released = ImGui::IsItemDeactivated();
+  if (!active && !released) return;
+  const double rate = model_->project().format.frame_rate.to_double();
+  const std::int64_t start = to_frames(clip.start);
+  auto end_time = timeline::clip_end(clip);
+  const std::int64_t end = end_time ? to_frames(*end_time) : start + 1;
+  if (active && (!trim_ || trim_->clip_id != clip.id || trim_->edge != edge)) {
+    const std::int64_t from = edge == Edge::in ? start : end;
+    trim_ = TrimDrag{clip.id, edge, from, from};
+  }
+  if (!trim_ || trim_->clip_id != clip.id || trim_->edge != edge) return;
+  if (active) {
+    const float dx = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0.0F).x;
+    const auto raw = trim_->from_frame + static_cast<std::int64_t>(std::lround(dx / px_per_frame));
+    std::int64_t to = snapped(raw, px_per_frame, clip.id, false);
+    const double speed = clip.speed.to_double();
+    if (edge == Edge::in) {
+      const auto earliest =
+          start - static_cast<std::int64_t>(std::floor(clip.source_in.seconds() * rate / speed));
+      to = std::clamp(to, std::max<std::int64_t>(earliest, 0), end - 1);
+    } else {
+      const auto limit = source_limit_.find(clip.id);
+      const double spare_s =
+          limit == source_limit_.end() ? 0.0 : limit->second.seconds() - clip.source_out.seconds();
+      const auto latest = end + static_cast<std::int64_t>(std::floor(spare_s * rate / speed));
+      to = std::clamp(to, start + 1, latest);
+    }
+    trim_->to_frame = to;
+    return;
+  }
+  const TrimDrag drag = *trim_;
+  trim_.reset();
+  if (drag.to_frame == drag.from_frame) return;
+  select_clip(drag.clip_id);
+  report(trim_edge(drag.clip_id, drag.edge, drag.to_frame - drag.from_frame),
+         fmt::format("Trimmed the {} point of {} by {:+d} frames",
+                     drag.edge == Edge::in ? "in" : "out", drag.clip_id,
+                     drag.to_frame - drag.from_frame));
+}
+
+void EditorView::draw_clip(const timeline::Clip& clip, float y, float px_per_frame, ImVec2 origin) {
+  auto end_time = timeline::clip_end(clip);
+  if (!end_time) return;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float x0 = origin.x + static_cast<float>(to_frames(clip.start)) * px_per_frame;
+  const float x1 =
+      std::max(origin.x + static_cast<float>(to_frames(*end_time)) * px_per_frame, x0 + 6.0F);
+  const float handle = std::min(kHandlePx, (x1 - x0) / 3.0F);
+  const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text);
+  ImGui::PushID(clip.id.c_str());
+  // Three non-overlapping items, so the edges win over the body wherever they are.
+  ImGui::SetCursorScreenPos(ImVec2(x0, y));
+  ImGui::InvisibleButton("trim_in", ImVec2(handle, kRowHeight));
+  probe_item("editor.trim_in." + clip.id);
+  const bool in_hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
+  handle_trim(clip, Edge::in, px_per_frame);
+  ImGui::SetCursorScreenPos(ImVec2(x0 + handle, y));
+  if (ImGui::InvisibleButton("clip", ImVec2(std::max(x1 - x0 - 2.0F * handle, 1.0F), kRowHeight))) {
+    selected_clip_ = clip.id;
+  }
+  probe_item("editor.clip." + clip.id);
+  ImGui::SetCursorScreenPos(ImVec2(x1 - handle, y));
+  ImGui::InvisibleButton("trim_out", ImVec2(handle, kRowHeight));
+  probe_item("editor.trim_out." + clip.id);
+  const bool out_hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
+  handle_trim(clip, Edge::out, px_per_frame);
+  ImGui::PopID();
+  if (in_hot || out_hot) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+
+  const ImU32 fill =
+      ImGui::GetColorU32(clip.id == selected_clip_ ? ImGuiCol_ButtonActive : ImGuiCol_Button);
+  draw->AddRectFilled(ImVec2(x0, y), ImVec2(x1, y + kRowHeight), fill, 4.0F);
+  draw->AddRect(ImVec2(x0, y), ImVec2(x1, y + kRowHeight), text_colour, 4.0F);
+  const ImU32 grip = ImGui::GetColorU32(ImGuiCol_SliderGrabActive);
+  draw->AddRectFilled(ImVec2(x0, y), ImVec2(x0 + handle, y + kRowHeight),
+                      in_hot ? grip : ImGui::GetColorU32(ImGuiCol_SliderGrab), 4.0F);
+  draw->AddRectFilled(ImVec2(x1 - handle, y), ImVec2(x1, y + kRowHeight),
+                      out_hot ? grip : ImGui::GetColorU32(ImGuiCol_SliderGrab), 4.0F);
+  const std::string label = fmt::format("{} {}", clip.id, clip.source.recording_id.substr(0, 8));
+  draw->PushClipRect(ImVec2(x0 + handle, y), ImVec2(x1 - handle, y + kRowHeight), true);
+  draw->AddText(ImVec2(x0 + handle + 4.0F, y + 8.0F), text_colour, label.c_str());
+  draw->PopClipRect();
+  if (trim_ && trim_->clip_id == clip.id) {
+    const float x = origin.x + static_cast<float>(trim_->to_frame) * px_per_frame;
+    draw->AddLine(ImVec2(x, y - 4.0F), ImVec2(x, y + kRowHeight + 4.0F),
+                  ImGui::GetColorU32(kWarningColour), 3.0F);
+  }
+}
+
+void EditorView::draw_timeline() {
+  draw_timeline_toolbar();
+  const timeline::Project& project = model_->project();
+  for (const timeline::Track& track : project.tracks) {
+    for (const timeline::Clip& clip : track.clips) {
+      auto [it, added] = source_limit_.emplace(clip.id, clip.source_out);
+      if (!added && clip.source_out > it->second) it->second = clip.source_out;
+    }
+  }
   const std::int64_t frames = std::max<std::int64_t>(frame_count(), 1);
   const double rate = project.format.frame_rate.to_double();
-  const double total_s = static_cast<double>(frames) / rate;
-  const float width = std::max(ImGui::GetContentRegionAvail().x, 200.0F);
-  const float px_per_s = width / static_cast<float>(total_s);
-  constexpr float kRowHeight = 32.0F;
+  const float visible = std::max(ImGui::GetContentRegionAvail().x, 200.0F);
+  const float px_per_frame = visible / static_cast<float>(frames) * zoom_;
+  const float width = px_per_frame * static_cast<float>(frames);
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && io.MouseWheel != 0.0F && ImGui::IsWindowHovered()) {
+    // Zoom about the pointer: the frame under it stays under it.
+    const float pointer_frame = (io.MousePos.x - ImGui::GetCursorScreenPos().x) / px_per_frame;
+    const float before = zoom_;
+    zoom_by(std::pow(kZoomStep, io.MouseWheel));
+    ImGui::SetScrollX(ImGui::GetScrollX() + pointer_frame * px_per_frame * (zoom_ / before - 1.0F));
+  }
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const ImU32 clip_colour = ImGui::GetColorU32(ImGuiCol_Button);
-  const ImU32 selected_colour = ImGui::GetColorU32(ImGuiCol_ButtonActive);
   const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text);
 
-  // Clicking the ruler moves the playhead.
-  ImGui::InvisibleButton("editor.ruler", ImVec2(width, 18.0F));
+  // Dragging on the ruler scrubs the playhead (snapping to clip edges).
+  ImGui::InvisibleButton("editor.ruler", ImVec2(width, kRulerHeight));
+  probe_item("editor.ruler");
   if (ImGui::IsItemActive()) {
-    const float x = ImGui::GetIO().MousePos.x - origin.x;
-    set_playhead(static_cast<std::int64_t>(static_cast<double>(x / px_per_s) * rate));
+    shuttle_ = 0;
+    const auto frame = static_cast<std::int64_t>((io.MousePos.x - origin.x) / px_per_frame);
+    set_playhead(snapped(frame, px_per_frame, {}, true));
   }
-  draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + 18.0F),
+  draw->AddRectFilled(origin, ImVec2(origin.x + width, origin.y + kRulerHeight),
                       ImGui::GetColorU32(ImGuiCol_FrameBg));
-  for (int s = 0; s <= static_cast<int>(total_s); ++s) {
-    const float x = origin.x + static_cast<float>(s) * px_per_s;
-    draw->AddLine(ImVec2(x, origin.y + 10.0F), ImVec2(x, origin.y + 18.0F), text_colour);
+  // A tick each second, or each frame when zoomed in far enough to tell them apart.
+  const float px_per_s = px_per_frame * static_cast<float>(rate);
+  const double tick_s = px_per_frame >= 6.0F ? 1.0 / rate : (px_per_s >= 20.0F ? 1.0 : 5.0);
+  for (double t = 0; t * rate <= static_cast<double>(frames); t += tick_s) {
+    const float x = origin.x + static_cast<float>(t) * px_per_s;
+    draw->AddLine(ImVec2(x, origin.y + 10.0F), ImVec2(x, origin.y + kRulerHeight), text_colour);
   }
   int row = 0;
   for (const timeline::Track& track : project.tracks) {
-    const float y = origin.y + 22.0F + static_cast<float>(row) * (kRowHeight + 4.0F);
+    const float y = origin.y + kRulerHeight + 4.0F + static_cast<float>(row) * (kRowHeight + 4.0F);
     draw->AddText(ImVec2(origin.x + 2.0F, y + 8.0F), text_colour, track.name.c_str());
-    for (const timeline::Clip& clip : track.clips) {
-      auto end = timeline::clip_end(clip);
-      if (!end) continue;
-      const float x0 = origin.x + static_cast<float>(clip.start.seconds()) * px_per_s;
-      const float x1 = origin.x + static_cast<float>(end->seconds()) * px_per_s;
-      ImGui::SetCursorScreenPos(ImVec2(x0, y));
-      ImGui::PushID(clip.id.c_str());
-      if (ImGui::InvisibleButton("clip", ImVec2(std::max(x1 - x0, 4.0F), kRowHeight))) {
-        selected_clip_ = clip.id;
-      }
-      ImGui::PopID();
-      draw->AddRectFilled(ImVec2(x0, y), ImVec2(x1, y + kRowHeight),
-                          clip.id == selected_clip_ ? selected_colour : clip_colour, 4.0F);
-      draw->AddRect(ImVec2(x0, y), ImVec2(x1, y + kRowHeight), text_colour, 4.0F);
-      const std::string label =
-          fmt::format("{} {}", clip.id, clip.source.recording_id.substr(0, 8));
-      draw->PushClipRect(ImVec2(x0, y), ImVec2(x1, y + kRowHeight), true);
-      draw->AddText(ImVec2(x0 + 4.0F, y + 8.0F), text_colour, label.c_str());
-      draw->PopClipRect();
-    }
+    for (const timeline::Clip& clip : track.clips) draw_clip(clip, y, px_per_frame, origin);
     ++row;
   }
-  const float playhead_x =
-      origin.x + static_cast<float>(static_cast<double>(playhead_) / rate) * px_per_s;
+  const float playhead_x = origin.x + static_cast<float>(playhead_) * px_per_frame;
   const float bottom =
-      origin.y + 22.0F + static_cast<float>(std::max(row, 1)) * (kRowHeight + 4.0F);
+      origin.y + kRulerHeight + 4.0F + static_cast<float>(std::max(row, 1)) * (kRowHeight + 4.0F);
   draw->AddLine(ImVec2(playhead_x, origin.y), ImVec2(playhead_x, bottom),
                 ImGui::GetColorU32(kErrorColour), 2.0F);
+  probe_rect("editor.playhead", ImVec2(playhead_x - 1.0F, origin.y),
+             ImVec2(playhead_x + 1.0F, origin.y + kRulerHeight));
   ImGui::SetCursorScreenPos(ImVec2(origin.x, bottom + 4.0F));
   ImGui::Dummy(ImVec2(width, 1.0F));
 }
@@ -366,6 +580,22 @@ void EditorView::add_script_steps(ScriptVerbs& verbs) {
   });
   verbs.add("mark_in", 0, 0, [this, action](StepCall&) { return action(mark_in()); });
   verbs.add("mark_out", 0, 0, [this, action](StepCall&) { return action(mark_out()); });
+  verbs.add("trim", 3, 3, [this, action](StepCall& call) -> Result<bool> {
+    const std::string& edge = call.step.args[1];
+    if (edge != "in" && edge != "out") {
+      return fail(Errc::invalid_argument, "trim CLIP in|out FRAMES: the edge is `in` or `out`");
+    }
+    auto frames = parse_step_int(call.step, call.step.args[2]);
+    if (!frames) return tl::unexpected(frames.error());
+    return action(trim_edge(call.step.args[0], edge == "in" ? Edge::in : Edge::out, *frames));
+  });
+  verbs.add("snap", 1, 1, [this](StepCall& call) -> Result<bool> {
+    if (call.step.args[0] != "on" && call.step.args[0] != "off") {
+      return fail(Errc::invalid_argument, "snap on|off");
+    }
+    set_snapping(call.step.args[0] == "on");
+    return true;
+  });
   verbs.add("undo", 0, 0, [this, action](StepCall&) { return action(undo()); });
   verbs.add("redo", 0, 0, [this, action](StepCall&) { return action(redo()); });
   verbs.add("speed", 1, 1, [this, action](StepCall& call) -> Result<bool> {
@@ -394,6 +624,20 @@ void EditorView::add_script_steps(ScriptVerbs& verbs) {
     state["undo_depth"] = model_->history().undo_depth();
     state["playhead"] = playhead_;
     state["frames"] = frame_count();
+    state["zoom"] = zoom_;
+    state["snap"] = snap_;
+    Json spans = Json::array();
+    for (const timeline::Track& track : model_->project().tracks) {
+      for (const timeline::Clip& clip : track.clips) {
+        auto end = timeline::clip_end(clip);
+        spans.push_back({{"id", clip.id},
+                         {"start_frame", to_frames(clip.start)},
+                         {"end_frame", end ? to_frames(*end) : -1},
+                         {"in_s", clip.source_in.seconds()},
+                         {"out_s", clip.source_out.seconds()}});
+      }
+    }
+    state["clip_spans"] = spans;
   });
 }
 

@@ -1,6 +1,8 @@
 // Editor: the project's tracks as a timeline (clips as boxes proportional to their duration,
 // the playhead), the composed preview of the current frame (PreviewWorker), frame step
-// (←/→), J/K/L shuttle, I/O on the selected clip, speed and layout, undo/redo, save.
+// (←/→), J/K/L shuttle, I/O on the selected clip, speed and layout, undo/redo, save; trim handles
+// on each clip's edges (one undoable command per drag), zoom (Ctrl+wheel, +/-), snapping of
+// trims and the playhead to clip edges and the playhead, scrubbing by dragging the ruler.
 //
 // UI thread only. Edits go through StudioModel::apply/undo/redo; the preview is requested
 // whenever the frame or the project changes and the newest finished frame is shown.
@@ -8,7 +10,12 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include <imgui.h>
 
 #include "preview_texture.hpp"
 #include "preview_worker.hpp"
@@ -37,6 +44,14 @@ class EditorView {
   [[nodiscard]] Status mark_out();
   [[nodiscard]] Status set_speed(Rational speed);
   [[nodiscard]] Status set_layout(timeline::LayoutKind kind);
+  // Moves a clip's edge by `delta_frames` of timeline frames: the out edge changes source_out;
+  // the in edge changes source_in and moves the start with it (the clip's other edge stays put).
+  // One command, so one undo step.
+  enum class Edge { invalid = 0, in, out };
+  [[nodiscard]] Status trim_edge(const std::string& clip_id, Edge edge, std::int64_t delta_frames);
+  // Multiplies the timeline's zoom (1 shows the whole project), kept within 1..64.
+  void zoom_by(float factor);
+  void set_snapping(bool on) noexcept { snap_ = on; }
   [[nodiscard]] Status undo();
   [[nodiscard]] Status redo();
   [[nodiscard]] Result<archive::ProjectInfo> save();
@@ -53,6 +68,13 @@ class EditorView {
   void draw_toolbar();
   void draw_preview();
   void draw_timeline();
+  void draw_timeline_toolbar();
+  void draw_clip(const timeline::Clip& clip, float y, float px_per_frame, ImVec2 origin);
+  void handle_trim(const timeline::Clip& clip, Edge edge, float px_per_frame);
+  // The frame nearest `frame` among the snap targets within kSnapPx, else `frame`.
+  [[nodiscard]] std::int64_t snapped(std::int64_t frame, float px_per_frame,
+                                     const std::string& except_clip, bool except_playhead) const;
+  [[nodiscard]] std::int64_t to_frames(const Time& t) const;
   void draw_inspector();
   void report(const Status& status, const std::string& done);
   [[nodiscard]] Status trim_selected(bool set_in);
@@ -69,6 +91,20 @@ class EditorView {
   std::array<char, 101> name_{};
   std::string message_;
   bool message_is_error_ = false;
+
+  // Timeline view state.
+  float zoom_ = 1.0F;
+  bool snap_ = true;
+  struct TrimDrag {
+    std::string clip_id;
+    Edge edge = Edge::invalid;
+    std::int64_t from_frame = 0;  // the edge when the drag began
+    std::int64_t to_frame = 0;    // where it would go (snapped, clamped)
+  };
+  std::optional<TrimDrag> trim_;
+  // The furthest source_out each clip has had: how far its out edge may be dragged back out
+  // (the recording's end when the clip was added whole).
+  std::map<std::string, Time> source_limit_;
 };
 
 }  // namespace clinvid::studio
