@@ -141,30 +141,6 @@ void add_exit_code_footers(CLI::App* app) {
   }
 }
 
-Result<consent::SiteRef> parse_site(const std::string& text) {
-  const std::size_t colon = text.find(':');
-  consent::SiteRef site;
-  site.id = text.substr(0, colon);
-  auto found = consent::find_body_site(site.id);
-  if (!found) {
-    return fail(Errc::invalid_argument,
-                "unknown body site '" + site.id + "' (see docs/governance.md for the list)");
-  }
-  if (colon == std::string::npos) {
-    if (found->pairing == consent::Pairing::paired) {
-      return fail(Errc::invalid_argument, site.id + " is paired: write " + site.id + ":left, " +
-                                              site.id + ":right or " + site.id + ":bilateral");
-    }
-    site.laterality = consent::Laterality::not_applicable;
-  } else {
-    auto side = consent::parse_laterality(text.substr(colon + 1));
-    if (!side) return tl::unexpected(side.error());
-    site.laterality = *side;
-  }
-  if (auto ok = consent::validate(site); !ok) return tl::unexpected(ok.error());
-  return site;
-}
-
 Result<std::vector<consent::Purpose>> parse_purposes(const std::vector<std::string>& texts) {
   std::vector<consent::Purpose> out;
   for (const auto& t : texts) {

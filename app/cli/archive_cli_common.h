@@ -51,8 +51,6 @@ void add_archive_options(CLI::App* app, ArchiveOptions& options);
 // permission_denied and crypto (wrong passphrase) → refused (4); invalid_argument and
 // unsupported → usage (2); anything else → runtime error (3).
 ExitCode report_archive_error(std::string_view command, const Error& error);
-// "hand:left", "face": a body site of the taxonomy with its laterality where it is paired.
-[[nodiscard]] Result<consent::SiteRef> parse_site(const std::string& text);
 [[nodiscard]] Result<std::vector<consent::Purpose>> parse_purposes(
     const std::vector<std::string>& texts);
 // Prints `json` (pretty) when --json, else `text`.

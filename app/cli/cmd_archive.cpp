@@ -144,7 +144,7 @@ ExitCode run_import(const ImportOptions& o) {
   base.case_ref = o.case_ref;
   base.tags = o.tags;
   for (const auto& s : o.sites) {
-    auto site = parse_site(s);
+    auto site = consent::parse_site_ref(s);
     if (!site) return report_archive_error("archive import", site.error());
     base.sites.push_back(*site);
   }

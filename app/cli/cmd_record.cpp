@@ -61,7 +61,7 @@ Result<capture::ArchiveTarget> archive_target(const RecordOptions& o) {
   target.case_ref = o.case_ref;
   target.notes = o.notes;
   for (const auto& text : o.sites) {
-    auto site = parse_site(text);
+    auto site = consent::parse_site_ref(text);
     if (!site) return tl::unexpected(site.error());
     target.sites.push_back(*site);
   }

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "colour/standardiser.hpp"
+#include "core/frame.hpp"
 #include "core/id.hpp"
 #include "core/log.hpp"
 
@@ -18,6 +20,8 @@ constexpr std::string_view kLogModule = "studio.capture";
 constexpr std::chrono::milliseconds kPollInterval{15};
 // How long the idle worker sleeps between looks at the preview pipelines' buses.
 constexpr std::chrono::milliseconds kIdleInterval{100};
+// ... and while it standardises previews: about twice the cameras' frame rate.
+constexpr std::chrono::milliseconds kStandardiseInterval{15};
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -60,6 +64,14 @@ struct CaptureController::Worker {
   std::chrono::steady_clock::time_point started;
   std::size_t markers = 0;
   bool stop_requested = false;
+  // The standardised preview, per camera: the CPU standardiser for the accepted profile
+  // (`profile_serials`), and the live frames taken so far.
+  std::vector<std::unique_ptr<colour::Standardiser>> standardisers;
+  std::vector<std::uint64_t> profile_serials;
+  std::vector<std::uint64_t> standardised_published;
+  PreviewFrame scratch;
+  std::vector<std::uint8_t> standardised;
+  bool standardising = false;
 };
 
 Result<std::unique_ptr<CaptureController>> CaptureController::create(CaptureOptions options) {
@@ -83,6 +95,7 @@ CaptureController::CaptureController(CaptureOptions options) : options_(std::mov
     cameras_.push_back(std::move(camera));
   }
   status_.preview_errors.resize(cameras_.size());
+  calibration_ = std::make_unique<CalibrationWorker>(cameras_.size());
 }
 
 CaptureController::~CaptureController() {
@@ -192,7 +205,8 @@ void CaptureController::run() noexcept {
       {
         std::unique_lock lock(mutex_);
         if (!worker.session) {
-          wake_.wait_for(lock, kIdleInterval, [this] { return stopping_ || !commands_.empty(); });
+          wake_.wait_for(lock, worker.standardising ? kStandardiseInterval : kIdleInterval,
+                         [this] { return stopping_ || !commands_.empty(); });
         }
         if (!commands_.empty()) {
           command = std::move(commands_.front());
@@ -206,6 +220,7 @@ void CaptureController::run() noexcept {
         tick(worker);
       } else {
         poll_previews(worker);
+        worker.standardising = standardise_previews(worker);
       }
     }
     if (worker.session) finish(worker);  // the studio is closing: seal and catalogue first
@@ -284,6 +299,64 @@ void CaptureController::poll_previews(Worker& worker) {
   }
 }
 
+bool CaptureController::standardise_previews(Worker& worker) {
+  const std::size_t count = cameras_.size();
+  worker.standardisers.resize(count);
+  worker.profile_serials.resize(count, 0);
+  worker.standardised_published.resize(count, 0);
+  bool any = false;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto accepted = calibration_->accepted(i);
+    if (!accepted) {
+      worker.standardisers[i].reset();
+      continue;
+    }
+    any = true;
+    if (!worker.standardisers[i] || worker.profile_serials[i] != accepted->serial) {
+      auto created = colour::Standardiser::create(colour::Standardiser::Backend::cpu, nullptr);
+      if (!created) {
+        log(LogLevel::warn, kLogModule, "cam{}: standardiser: {}", i, created.error().message());
+        continue;
+      }
+      if (auto set = (*created)->set_correction(accepted->profile.correction); !set) {
+        log(LogLevel::warn, kLogModule, "cam{}: standardiser: {}", i, set.error().message());
+        continue;
+      }
+      worker.standardisers[i] = std::move(*created);
+      worker.profile_serials[i] = accepted->serial;
+      worker.standardised_published[i] = 0;
+    }
+    const std::uint64_t published = cameras_[i]->live.published();
+    if (published == worker.standardised_published[i]) continue;
+    worker.standardised_published[i] = published;
+    worker.scratch = cameras_[i]->live.copy_latest();
+    const PreviewFrame& frame = worker.scratch;
+    if (frame.sequence == 0) continue;
+    worker.standardised.resize(frame.rgba.size());
+    ConstFrameView src;
+    src.format = PixelFormat::rgba;
+    src.width = frame.width;
+    src.height = frame.height;
+    src.planes[0] = frame.rgba.data();
+    src.strides[0] = std::size_t{frame.width} * 4;
+    FrameView dst;
+    dst.format = PixelFormat::rgba;
+    dst.width = frame.width;
+    dst.height = frame.height;
+    dst.planes[0] = worker.standardised.data();
+    dst.strides[0] = src.strides[0];
+    if (auto done = worker.standardisers[i]->process(src, dst, colour::StandardiseSettings{});
+        !done) {
+      log(LogLevel::warn, kLogModule, "cam{}: standardising the preview: {}", i,
+          done.error().message());
+      continue;
+    }
+    cameras_[i]->standardised.publish(worker.standardised.data(), src.strides[0], frame.width,
+                                      frame.height);
+  }
+  return any;
+}
+
 Status CaptureController::begin_recording(Worker& worker, RecordCommand& command) {
   // The cameras belong to the session from here: a v4l2 device opens once.
   worker.previews.clear();
@@ -295,7 +368,11 @@ Status CaptureController::begin_recording(Worker& worker, RecordCommand& command
     return with_context(unlocked.error(), "signing in as " + command.recorder.user);
   }
   capture::SessionConfig config;
-  for (const auto& camera : cameras_) config.cameras.push_back({camera->uri, {}});
+  for (std::size_t i = 0; i < cameras_.size(); ++i) {
+    const auto accepted = calibration_->accepted(i);
+    config.cameras.push_back(
+        {cameras_[i]->uri, accepted ? accepted->path : std::filesystem::path()});
+  }
   config.preset = options_.preset;
   config.plugin_dir = std::filesystem::path(CLINVID_GST_PLUGIN_DIR);
   const std::string session_ref = Uuid::random().to_string();

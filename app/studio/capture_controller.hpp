@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "archive/archive.hpp"
+#include "calibration_worker.hpp"
 #include "capture/archive_session.hpp"
 #include "capture/session.hpp"
 #include "core/result.hpp"
@@ -102,6 +103,14 @@ class CaptureController {
   // The camera's last frame of the previous recording (for the ghost overlay); empty until one
   // ended.
   [[nodiscard]] PreviewSlot& ghost_slot(std::size_t index) { return cameras_.at(index)->ghost; }
+  // The camera's preview through its accepted calibration profile (the CPU standardiser, on
+  // the worker thread); empty until a profile is accepted. While recording, the live slot
+  // already shows what is recorded, standardised by the session.
+  [[nodiscard]] PreviewSlot& standardised_slot(std::size_t index) {
+    return cameras_.at(index)->standardised;
+  }
+  // The calibration wizard's model: its accepted profiles are what the next recording uses.
+  [[nodiscard]] CalibrationWorker& calibration() noexcept { return *calibration_; }
   // Which converter each preview runs (clinvidcolor, or the videoconvert fallback) and why.
   [[nodiscard]] Converter converter() const;
   [[nodiscard]] std::string converter_warning() const;
@@ -132,6 +141,7 @@ class CaptureController {
     std::string uri;
     PreviewSlot live;
     PreviewSlot ghost;
+    PreviewSlot standardised;
   };
   struct RecordCommand {
     capture::ArchiveTarget target;
@@ -151,13 +161,17 @@ class CaptureController {
   void handle(Worker& worker, Command& command);
   void start_previews(Worker& worker);
   void poll_previews(Worker& worker);
+  // Runs each camera's newest preview frame through its accepted profile; true when some
+  // camera has one (the worker then looks again soon).
+  bool standardise_previews(Worker& worker);
   [[nodiscard]] Status begin_recording(Worker& worker, RecordCommand& command);
   void tick(Worker& worker);
   void finish(Worker& worker);
   void set_phase(CapturePhase phase);
 
   CaptureOptions options_;
-  std::vector<std::unique_ptr<Camera>> cameras_;  // fixed at creation
+  std::vector<std::unique_ptr<Camera>> cameras_;    // fixed at creation
+  std::unique_ptr<CalibrationWorker> calibration_;  // reads the cameras' live slots
 
   // The consent check (UI thread only).
   std::optional<capture::ArchiveTarget> checked_target_;

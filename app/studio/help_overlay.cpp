@@ -23,11 +23,15 @@ constexpr Shortcut kGlobal[] = {
 constexpr Shortcut kCapture[] = {
     {"Check consent", "Record stays disabled, with the reason, until the check passes"},
     {"M", "Add a marker at this moment of the recording"},
+    {"Calibrate", "Find the ColorChecker in a camera's preview and fit a profile (dE00 table)"},
+    {"Accept", "Use the camera's profile for the next recording; toggle the standardised preview"},
     {"Mouse", "Record, Stop and Marker are buttons under the previews"},
 };
 constexpr Shortcut kLibrary[] = {
     {"Enter", "Search (in the search field)"},
     {"Click a row", "Select a recording to see its details"},
+    {"Space", "Play / pause the selected recording"},
+    {"Left / Right", "Step one frame (player paused)"},
 };
 constexpr Shortcut kEditor[] = {
     {"Left / Right", "Step one frame back / forward"},
@@ -42,6 +46,9 @@ constexpr Shortcut kEditor[] = {
     {"N", "Snapping on / off"},
     {"Drag a clip edge", "Trim its in / out point (snaps to edges and the playhead)"},
     {"Drag the ruler", "Scrub the playhead"},
+    {"S", "Cut the selected clip at the playhead"},
+    {"Drag on the preview", "Redact / mark a face / draw an arrow or line (the chosen tool)"},
+    {"Three clicks on the preview", "Draw an angle (end, vertex, end); Esc drops it"},
 };
 constexpr Shortcut kReview[] = {
     {"Left / Right", "Step one frame back / forward, every view together"},
@@ -69,7 +76,7 @@ constexpr HelpSection kSections[] = {
      "Check each camera's preview, pass the consent check, then press Record.", kCapture},
     {ViewId::library, "Library", "Search, select a recording, then Add to timeline.", kLibrary},
     {ViewId::editor, "Editor",
-     "Trim the clips by their edges, set speed and layout, save, then go to Export.", kEditor},
+     "Trim and cut clips, add captions, redact on the preview, save, then Export.", kEditor},
     {ViewId::review, "Review", "Open recordings side by side, step through frames and measure.",
      kReview},
     {ViewId::export_film, "Export", "Choose a preset and the purpose, check consent, then Export.",

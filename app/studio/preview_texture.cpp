@@ -5,29 +5,7 @@
 
 namespace clinvid::studio {
 
-namespace {
-
-// Stripes the clipped texels of a packed RGBA frame in place; returns how many there were.
-// Diagonal bands 4 texels wide, dark and light, read on any picture.
-std::size_t stripe_clipped(std::uint8_t* rgba, std::uint32_t width, std::uint32_t height) {
-  std::size_t clipped = 0;
-  for (std::uint32_t y = 0; y < height; ++y) {
-    std::uint8_t* texel = rgba + std::size_t{y} * width * 4;
-    for (std::uint32_t x = 0; x < width; ++x, texel += 4) {
-      if (texel[0] < kClippedLevel && texel[1] < kClippedLevel && texel[2] < kClippedLevel) {
-        continue;
-      }
-      ++clipped;
-      const std::uint8_t shade = ((x + y) / 4) % 2 == 0 ? 20 : 235;
-      texel[0] = shade;
-      texel[1] = shade;
-      texel[2] = shade;
-    }
-  }
-  return clipped;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 PreviewTexture::PreviewTexture(gpu::Context& context, ImGuiRenderer& renderer,
                                std::uint32_t frames_in_flight)
@@ -84,6 +62,10 @@ Status PreviewTexture::record_upload(VkCommandBuffer cmd, std::uint32_t frame_sl
   // Striped in the frame taken from the slot (recycled by the producer anyway), not in the
   // staging memory, which may be write-combined and slow to read.
   clipped_fraction_ = 0.0;
+  mean_luma_ = studio::mean_luma(frame_.rgba.data(), frame_.width, frame_.height);
+  // Peaking reads the picture's own edges, so it goes before the zebra paints its stripes.
+  focus_ = {};
+  if (focus_peaking_) focus_ = mark_focus_peaks(frame_.rgba.data(), frame_.width, frame_.height);
   if (clipping_ == ClippingIndicator::zebra) {
     const std::size_t clipped = stripe_clipped(frame_.rgba.data(), frame_.width, frame_.height);
     clipped_fraction_ =

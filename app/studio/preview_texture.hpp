@@ -14,6 +14,7 @@
 #include <vulkan/vulkan.h>
 
 #include "core/result.hpp"
+#include "exposure_aids.hpp"
 #include "gpu/buffer.hpp"
 #include "gpu/image.hpp"
 #include "imgui_renderer.hpp"
@@ -24,7 +25,6 @@ namespace clinvid::studio {
 // Whether clipped texels (a channel at or above kClippedLevel) are striped on upload (a zebra
 // pattern, as on a camera's monitor), so over-exposure shows before it is recorded.
 enum class ClippingIndicator { invalid = 0, off, zebra };
-inline constexpr std::uint8_t kClippedLevel = 250;
 
 class PreviewTexture {
  public:
@@ -46,6 +46,12 @@ class PreviewTexture {
   void set_clipping_indicator(ClippingIndicator indicator) noexcept { clipping_ = indicator; }
   // Share of the last uploaded frame's texels that were clipped (measured with the zebra on).
   [[nodiscard]] double clipped_fraction() const noexcept { return clipped_fraction_; }
+  // Focus peaking (exposure_aids.hpp): sharp edges painted on upload, and the reading.
+  void set_focus_peaking(bool on) noexcept { focus_peaking_ = on; }
+  [[nodiscard]] bool focus_peaking() const noexcept { return focus_peaking_; }
+  [[nodiscard]] const FocusReading& focus() const noexcept { return focus_; }
+  // Mean luma (0..255) of the last uploaded frame, before any indicator painted it.
+  [[nodiscard]] double mean_luma() const noexcept { return mean_luma_; }
 
   // True once a frame has been uploaded; until then texture_id() draws nothing useful.
   [[nodiscard]] bool has_content() const noexcept { return has_content_; }
@@ -69,6 +75,9 @@ class PreviewTexture {
   ImTextureID texture_id_ = nullptr;
   PreviewFrame frame_;  // the consumer side of the slot's buffer exchange
   ClippingIndicator clipping_ = ClippingIndicator::off;
+  bool focus_peaking_ = false;
+  FocusReading focus_;
+  double mean_luma_ = 0.0;
   double clipped_fraction_ = 0.0;
   bool has_content_ = false;
   std::uint64_t uploaded_frames_ = 0;

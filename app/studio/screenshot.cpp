@@ -27,9 +27,9 @@ VkImageMemoryBarrier colour_barrier(VkImage image, VkImageLayout from, VkImageLa
 }  // namespace
 
 void record_swapchain_readback(VkCommandBuffer cmd, VkImage image, VkExtent2D extent,
-                               VkBuffer buffer) {
+                               VkBuffer buffer, VkImageLayout layout) {
   const VkImageMemoryBarrier to_source =
-      colour_barrier(image, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+      colour_barrier(image, layout, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                      VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT);
   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
                        VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 1, &to_source);
@@ -37,9 +37,8 @@ void record_swapchain_readback(VkCommandBuffer cmd, VkImage image, VkExtent2D ex
   region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
   region.imageExtent = {extent.width, extent.height, 1};
   vkCmdCopyImageToBuffer(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buffer, 1, &region);
-  const VkImageMemoryBarrier to_present =
-      colour_barrier(image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
-                     VK_ACCESS_TRANSFER_READ_BIT, 0);
+  const VkImageMemoryBarrier to_present = colour_barrier(
+      image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, layout, VK_ACCESS_TRANSFER_READ_BIT, 0);
   VkBufferMemoryBarrier to_host{};
   to_host.sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER;
   to_host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;

@@ -17,11 +17,12 @@
 
 namespace clinvid::studio {
 
-// Records a copy of `image` (in PRESENT_SRC_KHR, rendered by the preceding render pass) into
-// `buffer` as tightly packed texels, and leaves the image in PRESENT_SRC_KHR. The buffer's
-// contents are visible to the host once the command buffer's fence has signalled.
+// Records a copy of `image` (in `layout`, rendered by the preceding render pass) into
+// `buffer` as tightly packed texels, and leaves the image in `layout`. The buffer's contents
+// are visible to the host once the command buffer's fence has signalled.
 void record_swapchain_readback(VkCommandBuffer cmd, VkImage image, VkExtent2D extent,
-                               VkBuffer buffer);
+                               VkBuffer buffer,
+                               VkImageLayout layout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR);
 
 // Converts 8-bit texels of `format` (B8G8R8A8 or R8G8B8A8, UNORM or SRGB) to opaque RGBA.
 [[nodiscard]] Result<std::vector<std::uint8_t>> to_opaque_rgba(std::span<const std::byte> texels,

@@ -74,8 +74,11 @@ StudioApp::~StudioApp() {
   }
   editor_view_.reset();
   review_view_.reset();
+  library_view_.reset();  // joins its workers; holds textures
   camera_textures_.clear();
   ghost_textures_.clear();
+  standardised_textures_.clear();
+  difference_textures_.clear();
   editor_texture_.reset();
   swapchain_ = Swapchain{};
   renderer_.reset();
@@ -89,7 +92,7 @@ Status StudioApp::create_views() {
   model_ = std::make_unique<StudioModel>(options_.archive_dir);
   preview_worker_ = std::make_unique<PreviewWorker>();
   sign_in_view_ = std::make_unique<SignInView>(*model_);
-  library_view_ = std::make_unique<LibraryView>(*model_);
+  library_view_ = std::make_unique<LibraryView>(*model_, *context_, *renderer_, kFramesInFlight);
   editor_view_ = std::make_unique<EditorView>(*model_, *preview_worker_, *editor_texture_);
   export_view_ = std::make_unique<ExportView>(*model_);
   review_view_ = std::make_unique<ReviewView>(*model_, *context_, *renderer_, kFramesInFlight);
@@ -101,7 +104,8 @@ Status StudioApp::create_views() {
   if (capture_) {
     std::vector<CameraTextures> textures;
     for (std::size_t i = 0; i < camera_textures_.size(); ++i) {
-      textures.push_back({camera_textures_[i].get(), ghost_textures_[i].get()});
+      textures.push_back({camera_textures_[i].get(), ghost_textures_[i].get(),
+                          standardised_textures_[i].get(), difference_textures_[i].get()});
     }
     capture_view_ = std::make_unique<CaptureView>(*context_, *model_, *capture_,
                                                   std::move(textures), workstation_);
@@ -328,6 +332,10 @@ Status StudioApp::start_capture() {
         std::make_unique<PreviewTexture>(*context_, *renderer_, kFramesInFlight));
     ghost_textures_.push_back(
         std::make_unique<PreviewTexture>(*context_, *renderer_, kFramesInFlight));
+    standardised_textures_.push_back(
+        std::make_unique<PreviewTexture>(*context_, *renderer_, kFramesInFlight));
+    difference_textures_.push_back(
+        std::make_unique<PreviewTexture>(*context_, *renderer_, kFramesInFlight));
   }
   return {};
 }
@@ -340,8 +348,11 @@ bool StudioApp::cameras_showing() const {
 
 Status StudioApp::upload_camera_frames(VkCommandBuffer cmd) {
   for (std::size_t i = 0; i < camera_textures_.size(); ++i) {
-    for (auto [texture, slot] : {std::pair{camera_textures_[i].get(), &capture_->preview_slot(i)},
-                                 std::pair{ghost_textures_[i].get(), &capture_->ghost_slot(i)}}) {
+    for (auto [texture, slot] :
+         {std::pair{camera_textures_[i].get(), &capture_->preview_slot(i)},
+          std::pair{ghost_textures_[i].get(), &capture_->ghost_slot(i)},
+          std::pair{standardised_textures_[i].get(), &capture_->standardised_slot(i)},
+          std::pair{difference_textures_[i].get(), &capture_->calibration().difference_slot(i)}}) {
       if (auto uploaded =
               texture->record_upload(cmd, slot_, *slot, [this] { return wait_gpu_idle(); });
           !uploaded) {
@@ -424,6 +435,11 @@ Result<StudioApp::FrameOutcome> StudioApp::draw_frame() {
   }
   if (auto uploaded =
           review_view_->record_upload(frame.cmd, slot_, [this] { return wait_gpu_idle(); });
+      !uploaded) {
+    return tl::unexpected(uploaded.error());
+  }
+  if (auto uploaded =
+          library_view_->record_upload(frame.cmd, slot_, [this] { return wait_gpu_idle(); });
       !uploaded) {
     return tl::unexpected(uploaded.error());
   }

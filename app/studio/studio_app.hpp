@@ -150,6 +150,11 @@ class StudioApp {
   std::unique_ptr<CaptureController> capture_;
   std::vector<std::unique_ptr<PreviewTexture>> camera_textures_;  // one per camera
   std::vector<std::unique_ptr<PreviewTexture>> ghost_textures_;   // one per camera
+
+  // One per camera: the preview through the accepted profile, and the calibration's
+  // difference view.
+  std::vector<std::unique_ptr<PreviewTexture>> standardised_textures_;
+  std::vector<std::unique_ptr<PreviewTexture>> difference_textures_;
   Workstation workstation_;
   std::unique_ptr<CaptureView> capture_view_;
   gpu::Buffer readback_;

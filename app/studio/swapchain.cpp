@@ -33,7 +33,8 @@ Result<bool> surface_has_area(const gpu::Context& context) {
   return caps.currentExtent.width != 0 && caps.currentExtent.height != 0;
 }
 
-Result<gpu::RenderPassHandle> create_render_pass(const gpu::Context& context, VkFormat format) {
+Result<gpu::RenderPassHandle> create_render_pass(const gpu::Context& context, VkFormat format,
+                                                 VkImageLayout final_layout) {
   VkAttachmentDescription colour{};
   colour.format = format;
   colour.samples = VK_SAMPLE_COUNT_1_BIT;
@@ -42,7 +43,7 @@ Result<gpu::RenderPassHandle> create_render_pass(const gpu::Context& context, Vk
   colour.stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
   colour.stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
   colour.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-  colour.finalLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
+  colour.finalLayout = final_layout;
   const VkAttachmentReference colour_ref{0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
   VkSubpassDescription subpass{};
   subpass.pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS;

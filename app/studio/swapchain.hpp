@@ -22,9 +22,11 @@ using SwapchainHandle = gpu::DeviceHandle<VkSwapchainKHR, vkDestroySwapchainKHR>
 // False while the window is minimised: a swapchain cannot be made then.
 [[nodiscard]] Result<bool> surface_has_area(const gpu::Context& context);
 
-// Clears to the window background, ends in PRESENT_SRC_KHR.
-[[nodiscard]] Result<gpu::RenderPassHandle> create_render_pass(const gpu::Context& context,
-                                                               VkFormat format);
+// Clears to the window background and ends in `final_layout`: PRESENT_SRC_KHR for the window,
+// COLOR_ATTACHMENT_OPTIMAL for an off-screen image (offscreen.hpp).
+[[nodiscard]] Result<gpu::RenderPassHandle> create_render_pass(
+    const gpu::Context& context, VkFormat format,
+    VkImageLayout final_layout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR);
 
 class Swapchain {
  public:

@@ -57,35 +57,20 @@ Json stream_manifest(const Json& manifest, const std::string& id) {
   part["codec"] = stream.value("codec", std::string());
   if (stream.contains("width")) part["width"] = stream["width"];
   if (stream.contains("height")) part["height"] = stream["height"];
+  // The catalogue names the calibration profile the stream was standardised with, and its fit.
+  const Json calibration = stream.value("calibration", Json());
+  if (calibration.is_object()) {
+    part["calibration_profile"] = calibration.value("path", std::string());
+    const Json fit = calibration.value("profile", Json::object())
+                         .value("report", Json::object())
+                         .value("fit", Json::object())
+                         .value("delta_e00_mean", Json());
+    if (fit.is_number()) part["delta_e00_mean"] = fit;
+  }
   return part;
 }
 
 }  // namespace
-
-Result<consent::SiteRef> parse_site_text(std::string_view text) {
-  const std::size_t colon = text.find(':');
-  consent::SiteRef site;
-  site.id = std::string(text.substr(0, colon));
-  if (site.id.empty()) return fail(Errc::invalid_argument, "name the body site filmed");
-  auto found = consent::find_body_site(site.id);
-  if (!found) {
-    return fail(Errc::invalid_argument,
-                "unknown body site '" + site.id + "' (see docs/governance.md for the list)");
-  }
-  if (colon == std::string_view::npos) {
-    if (found->pairing == consent::Pairing::paired) {
-      return fail(Errc::invalid_argument, site.id + " is paired: write " + site.id + ":left, " +
-                                              site.id + ":right or " + site.id + ":bilateral");
-    }
-    site.laterality = consent::Laterality::not_applicable;
-  } else {
-    auto side = consent::parse_laterality(text.substr(colon + 1));
-    if (!side) return tl::unexpected(side.error());
-    site.laterality = *side;
-  }
-  if (auto valid = consent::validate(site); !valid) return tl::unexpected(valid.error());
-  return site;
-}
 
 Status validate(const ArchiveTarget& target) {
   if (target.patient_id.empty()) return fail(Errc::invalid_argument, "name the patient");

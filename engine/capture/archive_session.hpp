@@ -42,10 +42,6 @@ struct ArchiveTarget {
   friend bool operator==(const ArchiveTarget&, const ArchiveTarget&) = default;
 };
 
-// A body site as people write it: "SITE[:left|right|bilateral]" ("hand:left", "face").
-// Errc::invalid_argument naming what is wrong (an unknown site, a paired site without a side).
-[[nodiscard]] Result<consent::SiteRef> parse_site_text(std::string_view text);
-
 // Errc::invalid_argument naming the missing field (patient, consent, a body site, a purpose).
 [[nodiscard]] Status validate(const ArchiveTarget& target);
 

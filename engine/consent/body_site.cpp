@@ -233,4 +233,29 @@ Status validate(const SiteRef& site) {
   return {};
 }
 
+Result<SiteRef> parse_site_ref(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  SiteRef site;
+  site.id = std::string(text.substr(0, colon));
+  if (site.id.empty()) return fail(Errc::invalid_argument, "name the body site filmed");
+  auto found = find_body_site(site.id);
+  if (!found) {
+    return fail(Errc::invalid_argument,
+                "unknown body site '" + site.id + "' (see docs/governance.md for the list)");
+  }
+  if (colon == std::string_view::npos) {
+    if (found->pairing == Pairing::paired) {
+      return fail(Errc::invalid_argument, site.id + " is paired: write " + site.id + ":left, " +
+                                              site.id + ":right or " + site.id + ":bilateral");
+    }
+    site.laterality = Laterality::not_applicable;
+  } else {
+    auto side = parse_laterality(text.substr(colon + 1));
+    if (!side) return tl::unexpected(side.error());
+    site.laterality = *side;
+  }
+  if (auto valid = validate(site); !valid) return tl::unexpected(valid.error());
+  return site;
+}
+
 }  // namespace clinvid::consent

@@ -109,4 +109,9 @@ struct SiteRef {
 // need left/right/bilateral; unpaired ones not_applicable).
 [[nodiscard]] Status validate(const SiteRef& site);
 
+// A body site as people write it: "SITE[:left|right|bilateral]" ("hand:left", "face").
+// Errc::invalid_argument naming what is wrong (no site, an unknown site, a paired site without
+// a side, a side an unpaired site cannot have).
+[[nodiscard]] Result<SiteRef> parse_site_ref(std::string_view text);
+
 }  // namespace clinvid::consent

@@ -298,7 +298,7 @@ Result<std::shared_ptr<Context>> Context::create(ContextOptions options) {
   bool found = false;
   for (std::uint32_t i = 0; i < families.size() && !found; ++i) {
     VkQueueFlags need = VK_QUEUE_COMPUTE_BIT;
-    if (ctx->surface_ != VK_NULL_HANDLE) need |= VK_QUEUE_GRAPHICS_BIT;
+    if (ctx->surface_ != VK_NULL_HANDLE || options.graphics) need |= VK_QUEUE_GRAPHICS_BIT;
     if ((families[i].queueFlags & need) != need) continue;
     if (ctx->surface_ != VK_NULL_HANDLE) {
       VkBool32 present = VK_FALSE;

@@ -71,6 +71,9 @@ struct ContextOptions {
   // When set, called once the instance exists; the chosen queue family must also support
   // graphics and presentation to this surface. The Context destroys the surface.
   std::function<Result<VkSurfaceKHR>(VkInstance)> create_surface;
+  // The queue family must also support graphics (drawing without a surface: the studio's
+  // off-screen canvas). Implied by create_surface.
+  bool graphics = false;
   // Turn on VK_LAYER_KHRONOS_validation when installed. Default: CLINVID_VK_VALIDATION=1.
   bool validation = false;
 };

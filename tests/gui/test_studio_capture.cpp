@@ -269,7 +269,8 @@ TEST_F(StudioCapture, ACameraThatVanishesMidRecordingIsReportedAndTheOtherKept) 
       "sign_in\nview capture\nwait_cameras_live 3\ncapture_consent " + patient + " " + consent +
           " clinical_record hand:left\nclick capture.check_consent\nclick capture.record\n"
           "wait_recording 3\nclick capture.stop\nwait_capture_stopped\nframes 3\n"
-          "expect_disabled capture.stop\nclick capture.ghost\nclick capture.zebra\n",
+          "expect_disabled capture.stop\nclick capture.ghost\nclick capture.zebra\n"
+          "click capture.peaking\nframes 10\n",
       {"test://theatre?width=320&height=180&rate=30/1",
        "test://theatre?width=320&height=180&rate=30/1&fail-after=45"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
@@ -293,6 +294,14 @@ TEST_F(StudioCapture, ACameraThatVanishesMidRecordingIsReportedAndTheOtherKept) 
   ASSERT_NE(zebra, nullptr) << run.out;
   EXPECT_TRUE((*zebra)["capture"]["ghost"].get<bool>());
   EXPECT_TRUE((*zebra)["capture"]["zebra"].get<bool>());
+  // Focus peaking on: the chart's sharp patch edges are painted and read as a focus measure.
+  const Json* peaking = step(run, "frames", 1);
+  ASSERT_NE(peaking, nullptr) << run.out;
+  const Json& capture = (*peaking)["capture"];
+  EXPECT_TRUE(capture["peaking"].get<bool>());
+  EXPECT_GT(capture["exposure"][0]["peaks"].get<std::size_t>(), 0U) << capture.dump();
+  EXPECT_GT(capture["exposure"][0]["mean_gradient"].get<double>(), 0.0) << capture.dump();
+  EXPECT_GT(capture["exposure"][0]["mean_luma"].get<double>(), 10.0) << capture.dump();
 
   // Both files were kept: cam0 whole, cam1 up to where it vanished.
   ASSERT_EQ(stopped["last_recording_ids"].size(), 2U) << stopped.dump();

@@ -14,6 +14,7 @@
 #include "archive/archive.hpp"
 #include "consent/signature.hpp"
 #include "consent_form.hpp"
+#include "exposure_aids.hpp"
 #include "lock_screen.hpp"
 
 namespace clinvid::studio {
@@ -266,6 +267,66 @@ TEST(InactivityLock, LocksAfterTheTimeoutAndInputRestartsIt) {
   EXPECT_FALSE(lock.tick(t0 + 100000s));
   lock.lock();
   EXPECT_TRUE(lock.locked());
+}
+
+// A checkerboard of 8-texel squares, black and white, optionally box-blurred (radius texels).
+std::vector<std::uint8_t> checkerboard(std::uint32_t size, int blur_radius) {
+  std::vector<int> grey(std::size_t{size} * size);
+  for (std::uint32_t y = 0; y < size; ++y) {
+    for (std::uint32_t x = 0; x < size; ++x) grey[y * size + x] = ((x / 8 + y / 8) % 2) * 255;
+  }
+  std::vector<std::uint8_t> rgba(std::size_t{size} * size * 4, 255);
+  const int n = static_cast<int>(size);
+  for (int y = 0; y < n; ++y) {
+    for (int x = 0; x < n; ++x) {
+      int sum = 0;
+      int count = 0;
+      for (int dy = -blur_radius; dy <= blur_radius; ++dy) {
+        for (int dx = -blur_radius; dx <= blur_radius; ++dx) {
+          const int sx = std::clamp(x + dx, 0, n - 1);
+          const int sy = std::clamp(y + dy, 0, n - 1);
+          sum += grey[static_cast<std::size_t>(sy * n + sx)];
+          ++count;
+        }
+      }
+      const auto value = static_cast<std::uint8_t>(sum / count);
+      std::uint8_t* texel = rgba.data() + static_cast<std::size_t>(y * n + x) * 4;
+      texel[0] = texel[1] = texel[2] = value;
+    }
+  }
+  return rgba;
+}
+
+TEST(ExposureAids, FocusPeakingPaintsSharpEdgesAndRanksTheSharperPictureHigher) {
+  std::vector<std::uint8_t> sharp = checkerboard(64, 0);
+  std::vector<std::uint8_t> soft = checkerboard(64, 6);
+  const std::vector<std::uint8_t> sharp_before = sharp;
+  const FocusReading in_focus = mark_focus_peaks(sharp.data(), 64, 64);
+  const FocusReading out_of_focus = mark_focus_peaks(soft.data(), 64, 64);
+  EXPECT_GT(in_focus.peaks, 500U);
+  EXPECT_EQ(out_of_focus.peaks, 0U);
+  EXPECT_GT(in_focus.mean_gradient, out_of_focus.mean_gradient);
+  // Painted texels are magenta; everything else is as it was.
+  std::size_t magenta = 0;
+  for (std::size_t i = 0; i < sharp.size(); i += 4) {
+    if (sharp[i] == 255 && sharp[i + 1] == 0 && sharp[i + 2] == 255) {
+      ++magenta;
+    } else {
+      EXPECT_EQ(sharp[i + 1], sharp_before[i + 1]) << "texel " << i / 4;
+    }
+  }
+  EXPECT_EQ(magenta, in_focus.peaks);
+  // Too small to have an edge: left alone.
+  std::vector<std::uint8_t> tiny(2 * 2 * 4, 0);
+  EXPECT_EQ(mark_focus_peaks(tiny.data(), 2, 2).peaks, 0U);
+}
+
+TEST(ExposureAids, ZebraStripesExactlyTheClippedTexelsAndLumaIsMeasured) {
+  std::vector<std::uint8_t> grey(32 * 16 * 4, 128);
+  EXPECT_DOUBLE_EQ(mean_luma(grey.data(), 32, 16), 128.0);
+  for (std::size_t i = 0; i < 10; ++i) grey[i * 4 + 1] = kClippedLevel;  // one channel clips
+  EXPECT_EQ(stripe_clipped(grey.data(), 32, 16), 10U);
+  EXPECT_EQ(stripe_clipped(grey.data(), 32, 16), 0U) << "the stripes themselves are not clipped";
 }
 
 }  // namespace

@@ -13,19 +13,17 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <png.h>
 
 #include "analysis/gait_review.hpp"
 #include "analysis/measure.hpp"
 #include "analysis/synthetic_walker.hpp"
-#include "archive_cli_fixture.hpp"
+#include "studio_test_util.hpp"
 
 namespace clinvid::test {
 namespace {
@@ -34,22 +32,6 @@ namespace an = analysis;
 
 constexpr std::int64_t kFrames = 60;
 constexpr std::int64_t kStepTo = 3;
-
-std::size_t distinct_colours(const fs::path& path, std::uint32_t& width) {
-  png_image image{};
-  image.version = PNG_IMAGE_VERSION;
-  if (png_image_begin_read_from_file(&image, path.c_str()) == 0) return 0;
-  image.format = PNG_FORMAT_RGBA;
-  std::vector<std::uint8_t> rgba(std::size_t{image.width} * image.height * 4);
-  if (png_image_finish_read(&image, nullptr, rgba.data(), 0, nullptr) == 0) return 0;
-  width = image.width;
-  std::set<std::uint32_t> distinct;
-  for (std::size_t i = 0; i + 3 < rgba.size(); i += 4) {
-    distinct.insert((std::uint32_t{rgba[i]} << 16U) | (std::uint32_t{rgba[i + 1]} << 8U) |
-                    rgba[i + 2]);
-  }
-  return distinct.size();
-}
 
 class StudioReview : public ArchiveCli {
  protected:
@@ -87,35 +69,14 @@ class StudioReview : public ArchiveCli {
     return mp4;
   }
 
-  struct StudioRun {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-    std::vector<Json> steps;
-  };
-
   StudioRun studio(const std::string& script) {
-    const fs::path script_file = tmp_.path() / "steps.txt";
-    write_text(script_file, script);
     const fs::path pass_file = tmp_.path() / "photo.pass";
     write_text(pass_file, "photo-pass\n");
-    const fs::path out_file = tmp_.path() / "studio.out";
-    const fs::path err_file = tmp_.path() / "studio.err";
-    const std::string command =
-        std::string("timeout 120 ") + CLINVID_XVFB_RUN + " -a -s '-screen 0 1280x800x24' '" +
-        CLINVID_STUDIO_EXE + "' --camera none --archive '" + archive_.string() +
-        "' --user photo --passphrase-file '" + pass_file.string() + "' --script '" +
-        script_file.string() + "' > '" + out_file.string() + "' 2> '" + err_file.string() + "'";
-    const int status = std::system(command.c_str());
-    StudioRun run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = read_text(out_file);
-    run.err = read_text(err_file);
-    for (const std::string& line : lines_of(run.out)) {
-      if (line.empty() || line.front() != '{') continue;
-      if (auto parsed = parse_json(line)) run.steps.push_back(*parsed);
-    }
-    return run;
+    StudioInvocation how;
+    how.timeout_s = 120;
+    how.args = "--camera none --archive '" + archive_.string() +
+               "' --user photo --passphrase-file '" + pass_file.string() + "'";
+    return run_studio(tmp_.path(), script, how);
   }
 
   static const Json* last_step(const StudioRun& run, const std::string& verb) {
@@ -230,7 +191,8 @@ TEST_F(StudioReview, StepMeasureAnAngleByClickingAndMarkAHeelStrike) {
   EXPECT_FALSE(any_file_contains(archive_, "heel_strike"));
 
   std::uint32_t width = 0;
-  EXPECT_GT(distinct_colours(png, width), 1000U) << png;
+  std::uint32_t height = 0;
+  EXPECT_GT(distinct_colours(png, width, height), 1000U) << png;
   EXPECT_EQ(width, 1280U);
 }
 

@@ -73,6 +73,7 @@ CaptureView::CaptureView(const gpu::Context& context, StudioModel& model,
       controller_(&controller),
       textures_(std::move(textures)),
       workstation_(&workstation),
+      calibration_(model, controller, textures_),
       rate_window_uploads_(textures_.size(), 0),
       preview_fps_(textures_.size(), 0.0) {}
 
@@ -87,7 +88,7 @@ Result<capture::ArchiveTarget> CaptureView::form_target() const {
   target.purposes = {purposes[static_cast<std::size_t>(purpose_index_)]};
   const std::string site = text_of(body_site_);
   if (!site.empty()) {
-    auto parsed = capture::parse_site_text(site);
+    auto parsed = consent::parse_site_ref(site);
     if (!parsed) return tl::unexpected(parsed.error());
     target.sites = {*parsed};
   }
@@ -194,6 +195,7 @@ void CaptureView::draw_side_panel(const CaptureStatus& status) {
   ImGui::BeginChild("capture.side", ImVec2(kSidePanelWidth, 0.0F), true);
   draw_consent_section();
   draw_record_section(status);
+  calibration_.draw_section(status);
   draw_camera_table(status);
   draw_overlay_section();
   draw_gpu_section();
@@ -202,7 +204,9 @@ void CaptureView::draw_side_panel(const CaptureStatus& status) {
 }
 
 void CaptureView::draw_consent_section() {
-  if (!ImGui::CollapsingHeader("Consent", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  const bool open = ImGui::CollapsingHeader("Consent", ImGuiTreeNodeFlags_DefaultOpen);
+  probe_item("capture.consent_section");
+  if (!open) return;
   ImGui::PushItemWidth(-1.0F);
   ImGui::TextColored(kMutedColour, "Patient");
   ImGui::SameLine(kLabelColumn);
@@ -243,7 +247,9 @@ void CaptureView::draw_consent_section() {
 }
 
 void CaptureView::draw_record_section(const CaptureStatus& status) {
-  if (!ImGui::CollapsingHeader("Record", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  const bool open = ImGui::CollapsingHeader("Record", ImGuiTreeNodeFlags_DefaultOpen);
+  probe_item("capture.record_section");
+  if (!open) return;
   const std::string reason = record_blocked_reason();
   const bool recording = status.phase == CapturePhase::recording;
   // Red only when it may be pressed, so a disabled Record never looks ready.
@@ -348,11 +354,21 @@ void CaptureView::draw_overlay_section() {
   ImGui::SameLine();
   if (ImGui::Checkbox("Clipping (zebra)", &zebra_)) {
     for (const CameraTextures& texture : textures_) {
-      texture.live->set_clipping_indicator(zebra_ ? ClippingIndicator::zebra
-                                                  : ClippingIndicator::off);
+      for (PreviewTexture* shown : {texture.live, texture.standardised}) {
+        shown->set_clipping_indicator(zebra_ ? ClippingIndicator::zebra : ClippingIndicator::off);
+      }
     }
   }
   probe_item("capture.zebra");
+  ImGui::SameLine();
+  if (ImGui::Checkbox("Focus peaking", &peaking_)) {
+    for (const CameraTextures& texture : textures_) {
+      for (PreviewTexture* shown : {texture.live, texture.standardised}) {
+        shown->set_focus_peaking(peaking_);
+      }
+    }
+  }
+  probe_item("capture.peaking");
   bool ghost = ghost_ == GhostMode::on;
   const bool have_ghost =
       std::any_of(textures_.begin(), textures_.end(),
@@ -433,7 +449,7 @@ void CaptureView::draw_previews(const CaptureStatus& status) const {
 
 void CaptureView::draw_tile(std::size_t camera, const CaptureStatus& status, float width,
                             float height) const {
-  const PreviewTexture& live = *textures_[camera].live;
+  const PreviewTexture& live = calibration_.tile_texture(camera, status);
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::BeginGroup();
   ImGui::Dummy(ImVec2(width, height));
@@ -464,6 +480,7 @@ void CaptureView::draw_tile(std::size_t camera, const CaptureStatus& status, flo
                    origin.y + label_height + (available_height - size.y) * 0.5F);
   const ImVec2 max(min.x + size.x, min.y + size.y);
   draw->AddImage(live.texture_id(), min, max);
+  calibration_.draw_tile_overlay(camera, min, max);
   const PreviewTexture& ghost = *textures_[camera].ghost;
   if (ghost_ == GhostMode::on && ghost.has_content()) {
     draw->AddImage(ghost.texture_id(), min, max, ImVec2(0, 0), ImVec2(1, 1),
@@ -482,11 +499,13 @@ void CaptureView::draw_tile(std::size_t camera, const CaptureStatus& status, flo
     draw->AddCircleFilled(ImVec2(max.x - 14.0F, min.y + 14.0F), 7.0F,
                           ImGui::GetColorU32(kRecordColour));
   }
-  if (zebra_ && live.clipped_fraction() > 0.0) {
-    const std::string clipped = fmt::format("{:.1f}% clipped", live.clipped_fraction() * 100.0);
-    draw->AddText(ImVec2(min.x + 6.0F, max.y - label_height), ImGui::GetColorU32(kWarningColour),
-                  clipped.c_str());
-  }
+  // Exposure and focus readings, bottom left: what the zebra and peaking paint, as numbers.
+  std::string reading = fmt::format("luma {:.0f}", live.mean_luma());
+  if (zebra_) reading += fmt::format("  {:.1f}% clipped", live.clipped_fraction() * 100.0);
+  if (peaking_) reading += fmt::format("  focus {:.1f}", live.focus().mean_gradient);
+  const bool warn = zebra_ && live.clipped_fraction() > 0.0;
+  draw->AddText(ImVec2(min.x + 6.0F, max.y - label_height),
+                ImGui::GetColorU32(warn ? kWarningColour : kMutedColour), reading.c_str());
 }
 
 }  // namespace clinvid::studio

@@ -2,7 +2,9 @@
 // Record is enabled (the reason shown while it is not), Record/Stop for all cameras, markers
 // (button and key M), per-camera fps/dropped/bytes, the recording timer, and the framing aids:
 // a rule-of-thirds grid, a clipping (zebra) indicator and a ghost of the previous recording's
-// last frame at an adjustable opacity. The GPU and workstation panels say what runs where.
+// last frame at an adjustable opacity. The GPU and workstation panels say what runs where. The
+// calibration wizard and the standardised/raw toggle are CalibrationPanel's
+// (capture_view_calibration.hpp).
 //
 // The view keeps only UI state (the consent form's text, the overlay switches); the cameras,
 // the consent check and the recording are the CaptureController's. UI thread only.
@@ -20,14 +22,18 @@
 #include "preview_texture.hpp"
 #include "script.hpp"
 #include "studio_model.hpp"
+#include "views/capture_view_calibration.hpp"
 #include "workstation.hpp"
 
 namespace clinvid::studio {
 
-// One camera's textures: its live preview and its ghost (the previous recording's last frame).
+// One camera's textures: its live preview, its ghost (the previous recording's last frame), its
+// preview through the accepted calibration profile, and the calibration's difference view.
 struct CameraTextures {
   PreviewTexture* live = nullptr;
   PreviewTexture* ghost = nullptr;
+  PreviewTexture* standardised = nullptr;
+  PreviewTexture* difference = nullptr;
 };
 
 class CaptureView {
@@ -76,6 +82,7 @@ class CaptureView {
   CaptureController* controller_;
   std::vector<CameraTextures> textures_;
   const Workstation* workstation_;
+  CalibrationPanel calibration_;  // the calibration wizard (capture_view_calibration.cpp)
 
   // The consent panel.
   std::array<char, 64> patient_{};
@@ -89,6 +96,7 @@ class CaptureView {
   // Framing aids.
   GridMode grid_ = GridMode::off;
   bool zebra_ = false;
+  bool peaking_ = false;
   GhostMode ghost_ = GhostMode::off;
   float ghost_opacity_ = 0.4F;
 

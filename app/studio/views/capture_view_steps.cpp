@@ -34,6 +34,14 @@ Json CaptureView::state_json() const {
   out["record_disabled_reason"] = reason;
   out["grid"] = grid_ == GridMode::thirds;
   out["zebra"] = zebra_;
+  out["peaking"] = peaking_;
+  Json focus = Json::array();
+  for (const CameraTextures& texture : textures_) {
+    focus.push_back({{"peaks", texture.live->focus().peaks},
+                     {"mean_gradient", texture.live->focus().mean_gradient},
+                     {"mean_luma", texture.live->mean_luma()}});
+  }
+  out["exposure"] = std::move(focus);
   out["ghost"] = ghost_ == GhostMode::on;
   Json ghosts = Json::array();
   for (const CameraTextures& texture : textures_) ghosts.push_back(texture.ghost->has_content());
@@ -59,6 +67,7 @@ Json CaptureView::state_json() const {
     out["last_problem"] = status.last->problem;
     out["last_seconds"] = status.last->seconds;
   }
+  out["calibration"] = calibration_.state_json(status);
   return out;
 }
 
@@ -144,6 +153,7 @@ void CaptureView::add_script_steps(ScriptVerbs& verbs) {
     if (done && *done) call.extra["capture_stopped"] = true;
     return done;
   });
+  calibration_.add_script_steps(verbs);
   verbs.add_state([this](Json& state) { state["capture"] = state_json(); });
 }
 

@@ -35,7 +35,11 @@ constexpr float kMaxZoom = 64.0F;
 }  // namespace
 
 EditorView::EditorView(StudioModel& model, PreviewWorker& worker, const PreviewTexture& texture)
-    : model_(&model), worker_(&worker), texture_(&texture) {
+    : model_(&model),
+      worker_(&worker),
+      texture_(&texture),
+      tools_(model,
+             [this](const Status& status, const std::string& done) { report(status, done); }) {
   const std::string& name = model.project_name();
   std::memcpy(name_.data(), name.data(), std::min(name.size(), name_.size() - 1));
 }
@@ -62,6 +66,7 @@ bool EditorView::preview_current() const {
 
 void EditorView::update() {
   if (!model_->signed_in()) return;
+  tools_.update();
   set_playhead(playhead_);  // the project may have become shorter
   if (model_->project().tracks.empty()) return;
   if (requested_frame_ == playhead_ && requested_generation_ == model_->edit_generation()) return;
@@ -137,6 +142,15 @@ Status EditorView::redo() {
   return done;
 }
 
+Status EditorView::cut() {
+  auto made = tools_.cut(selected_clip_, playhead_);
+  Status done = made ? Status{} : Status{tl::unexpected(made.error())};
+  report(
+      done,
+      made ? fmt::format("Cut {} at frame {}: new clip {}", selected_clip_, playhead_, *made) : "");
+  return done;
+}
+
 Result<archive::ProjectInfo> EditorView::save() {
   model_->set_project_name(name_.data());
   auto saved = model_->save_project();
@@ -165,6 +179,8 @@ void EditorView::handle_keys() {
     (void)(io.KeyShift ? redo() : undo());
   }
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) (void)save();
+  if (!io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S, false)) (void)cut();
+  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) tools_.cancel_drawing();
   if (ImGui::IsKeyPressed(GLFW_KEY_HOME, false)) set_playhead(0);
   if (ImGui::IsKeyPressed(GLFW_KEY_END, false)) set_playhead(frame_count() - 1);
   if (!io.KeyCtrl &&
@@ -239,12 +255,13 @@ void EditorView::draw_toolbar() {
     ImGui::TextColored(message_is_error_ ? kErrorColour : kMutedColour, "%s", message_.c_str());
   } else {
     ImGui::TextColored(kMutedColour,
-                       "←/→ step · J/K/L shuttle · I/O in/out · drag clip edges to trim · "
+                       "←/→ step · J/K/L shuttle · I/O in/out · S cut · drag clip edges to trim · "
                        "Ctrl+Z undo · F1 all shortcuts");
   }
 }
 
 void EditorView::draw_preview() {
+  tools_.draw_toolbar(selected_clip_, playhead_);
   const PreviewStatus status = worker_->status();
   if (!status.error.empty()) ImGui::TextColored(kErrorColour, "%s", status.error.c_str());
   if (!texture_->has_content()) {
@@ -260,6 +277,7 @@ void EditorView::draw_preview() {
                     static_cast<float>(texture_->height()) * scale);
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (area.x - size.x) * 0.5F);
   ImGui::Image(texture_->texture_id(), size);
+  tools_.draw_canvas(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), playhead_);
 }
 
 std::int64_t EditorView::to_frames(const Time& t) const {
@@ -504,6 +522,18 @@ void EditorView::draw_timeline() {
     const float y = origin.y + kRulerHeight + 4.0F + static_cast<float>(row) * (kRowHeight + 4.0F);
     draw->AddText(ImVec2(origin.x + 2.0F, y + 8.0F), text_colour, track.name.c_str());
     for (const timeline::Clip& clip : track.clips) draw_clip(clip, y, px_per_frame, origin);
+    for (const timeline::TextItem& item : track.texts) {
+      auto end = timeline::text_end(item);
+      if (!end) continue;
+      const float x0 = origin.x + static_cast<float>(to_frames(item.start)) * px_per_frame;
+      const float x1 =
+          std::max(origin.x + static_cast<float>(to_frames(*end)) * px_per_frame, x0 + 6.0F);
+      draw->AddRectFilled(ImVec2(x0, y + 4.0F), ImVec2(x1, y + kRowHeight - 4.0F),
+                          ImGui::GetColorU32(ImGuiCol_FrameBgActive), 3.0F);
+      draw->PushClipRect(ImVec2(x0, y), ImVec2(x1, y + kRowHeight), true);
+      draw->AddText(ImVec2(x0 + 4.0F, y + 8.0F), text_colour, item.text.c_str());
+      draw->PopClipRect();
+    }
     ++row;
   }
   const float playhead_x = origin.x + static_cast<float>(playhead_) * px_per_frame;
@@ -527,6 +557,8 @@ void EditorView::draw_inspector() {
       (void)set_layout(kind);
     }
   }
+  ImGui::Separator();
+  tools_.draw_text_panel(playhead_);
   ImGui::Separator();
   const auto ref = timeline::find_clip(project, selected_clip_);
   if (ref.clip == nullptr) {
@@ -596,6 +628,8 @@ void EditorView::add_script_steps(ScriptVerbs& verbs) {
     set_snapping(call.step.args[0] == "on");
     return true;
   });
+  verbs.add("cut", 0, 0, [this, action](StepCall&) { return action(cut()); });
+  tools_.add_script_steps(verbs);
   verbs.add("undo", 0, 0, [this, action](StepCall&) { return action(undo()); });
   verbs.add("redo", 0, 0, [this, action](StepCall&) { return action(redo()); });
   verbs.add("speed", 1, 1, [this, action](StepCall& call) -> Result<bool> {

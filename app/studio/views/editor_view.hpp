@@ -17,6 +17,7 @@
 
 #include <imgui.h>
 
+#include "editor_tools.hpp"
 #include "preview_texture.hpp"
 #include "preview_worker.hpp"
 #include "script.hpp"
@@ -55,6 +56,8 @@ class EditorView {
   [[nodiscard]] Status undo();
   [[nodiscard]] Status redo();
   [[nodiscard]] Result<archive::ProjectInfo> save();
+  // Splits the selected clip at the playhead.
+  [[nodiscard]] Status cut();
 
   [[nodiscard]] std::int64_t playhead() const noexcept { return playhead_; }
   [[nodiscard]] std::int64_t frame_count() const;
@@ -105,6 +108,8 @@ class EditorView {
   // The furthest source_out each clip has had: how far its out edge may be dragged back out
   // (the recording's end when the clip was added whole).
   std::map<std::string, Time> source_limit_;
+
+  EditorTools tools_;
 };
 
 }  // namespace clinvid::studio
