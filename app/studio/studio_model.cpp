@@ -36,22 +36,28 @@ Result<ViewId> parse_view(std::string_view name) {
 StudioModel::StudioModel(std::filesystem::path archive_dir)
     : archive_dir_(std::move(archive_dir)) {}
 
-Status StudioModel::sign_in(std::string_view user, crypto::SecretBytes passphrase) {
+Result<archive::Archive> StudioModel::open_unlocked(const std::filesystem::path& dir,
+                                                    std::string_view user,
+                                                    const crypto::SecretBytes& passphrase) {
   if (user.empty()) return fail(Errc::invalid_argument, "sign-in: the user name is empty");
   std::error_code ec;
-  if (!std::filesystem::exists(archive_dir_ / archive::kCatalogueFile, ec)) {
-    return fail(Errc::not_found,
-                fmt::format("no archive at {} (create one with `clinvid archive init`)",
-                            archive_dir_.string()));
+  if (!std::filesystem::exists(dir / archive::kCatalogueFile, ec)) {
+    return fail(
+        Errc::not_found,
+        fmt::format("no archive at {} (create one with `clinvid archive init`)", dir.string()));
   }
-  auto opened = archive::Archive::open(archive_dir_);
-  if (!opened) return with_context(opened.error(), "opening the archive " + archive_dir_.string());
+  auto opened = archive::Archive::open(dir);
+  if (!opened) return with_context(opened.error(), "opening the archive " + dir.string());
   if (auto unlocked = opened->unlock(user, passphrase); !unlocked) {
     return with_context(unlocked.error(), fmt::format("signing in as `{}`", user));
   }
-  archive_.emplace(std::move(*opened));
-  passphrase_ = std::move(passphrase);
-  return {};
+  return std::move(*opened);
+}
+
+Status StudioModel::sign_in(std::string_view user, crypto::SecretBytes passphrase) {
+  auto opened = open_unlocked(archive_dir_, user, passphrase);
+  if (!opened) return tl::unexpected(opened.error());
+  return adopt(std::move(*opened), std::move(passphrase));
 }
 
 Status StudioModel::adopt(archive::Archive archive, crypto::SecretBytes passphrase) {

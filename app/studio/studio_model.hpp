@@ -39,6 +39,12 @@ class StudioModel {
   // Opens the archive (integrity check, migrations) and unlocks it as `user`. Errc::crypto for
   // a wrong passphrase, Errc::not_found for an unknown user or a missing archive.
   [[nodiscard]] Status sign_in(std::string_view user, crypto::SecretBytes passphrase);
+  // What sign_in does before taking the archive: open (integrity check, migrations) and unlock.
+  // Slow (the passphrase KDF), touches nothing of a model: the sign-in form runs it on a
+  // worker thread and hands the result to adopt().
+  [[nodiscard]] static Result<archive::Archive> open_unlocked(
+      const std::filesystem::path& dir, std::string_view user,
+      const crypto::SecretBytes& passphrase);
   // Takes an archive already opened and unlocked elsewhere (the demo archive, made on a worker
   // thread) as the signed-in session; the model's archive directory becomes the archive's.
   // Errc::invalid_argument when someone is signed in or the archive is locked.

@@ -15,36 +15,44 @@ namespace clinvid::studio {
 
 SignInView::~SignInView() {
   explicit_bzero(passphrase_.data(), passphrase_.size());
-  if (demo_.valid()) demo_.wait();  // the worker uses nothing of ours, but must not outlive us
+  if (pending_.valid()) pending_.wait();  // the worker uses nothing of ours, but must end first
 }
 
 void SignInView::submit() {
-  const std::string_view passphrase(passphrase_.data(), std::strlen(passphrase_.data()));
-  auto signed_in = model_->sign_in(user_.data(), crypto::SecretBytes::copy_of(passphrase));
+  if (busy()) return;
+  const std::string_view typed(passphrase_.data(), std::strlen(passphrase_.data()));
+  crypto::SecretBytes passphrase = crypto::SecretBytes::copy_of(typed);
   explicit_bzero(passphrase_.data(), passphrase_.size());
-  error_ = signed_in ? std::string() : signed_in.error().message();
+  error_.clear();
+  pending_ =
+      std::async(std::launch::async, [dir = model_->archive_dir(), user = std::string(user_.data()),
+                                      secret = std::move(passphrase)]() mutable {
+        auto opened = StudioModel::open_unlocked(dir, user, secret);
+        if (!opened) return Result<Unlocked>(tl::unexpected(opened.error()));
+        return Result<Unlocked>(Unlocked{std::move(*opened), std::move(secret)});
+      });
 }
 
 Status SignInView::open_demo_archive() {
-  if (demo_.valid()) return fail(Errc::invalid_argument, "the demo archive is being opened");
+  if (busy()) return fail(Errc::invalid_argument, "a sign-in is under way");
   if (model_->signed_in()) return fail(Errc::invalid_argument, "already signed in");
   error_.clear();
-  demo_ = std::async(std::launch::async, [dir = archive::default_demo_archive()] {
-    return archive::open_or_create_demo(dir);
+  pending_ = std::async(std::launch::async, [dir = archive::default_demo_archive()] {
+    auto demo = archive::open_or_create_demo(dir);
+    if (!demo) return Result<Unlocked>(tl::unexpected(demo.error()));
+    return Result<Unlocked>(Unlocked{std::move(demo->archive), std::move(demo->passphrase)});
   });
   return {};
 }
 
 void SignInView::update() {
-  if (!demo_.valid() || demo_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+  if (!busy() || pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+  auto unlocked = pending_.get();
+  if (!unlocked) {
+    error_ = unlocked.error().message();
     return;
   }
-  auto demo = demo_.get();
-  if (!demo) {
-    error_ = demo.error().message();
-    return;
-  }
-  if (auto adopted = model_->adopt(std::move(demo->archive), std::move(demo->passphrase));
+  if (auto adopted = model_->adopt(std::move(unlocked->archive), std::move(unlocked->passphrase));
       !adopted) {
     error_ = adopted.error().message();
   }
@@ -64,8 +72,8 @@ void SignInView::draw_first_run() {
       "fictitious patient and their consent), so you can calibrate, record, edit and export "
       "in minutes. Never put a real patient in it.");
   ImGui::PopTextWrapPos();
-  ImGui::BeginDisabled(opening_demo());
-  if (ImGui::Button(opening_demo() ? "Opening the demo archive..." : "Use the demo archive")) {
+  ImGui::BeginDisabled(busy());
+  if (ImGui::Button(busy() ? "Opening..." : "Use the demo archive")) {
     if (auto started = open_demo_archive(); !started) error_ = started.error().message();
   }
   probe_item("signin.demo");
@@ -91,22 +99,34 @@ void SignInView::draw() {
   ImGui::TextColored(kMutedColour, "%s", model_->archive_dir().c_str());
   ImGui::SetNextItemWidth(280.0F);
   ImGui::InputText("User", user_.data(), user_.size());
+  probe_item("signin.user");
   ImGui::SetNextItemWidth(280.0F);
   const bool entered =
       ImGui::InputText("Passphrase", passphrase_.data(), passphrase_.size(),
                        ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
-  if (ImGui::Button("Sign in") || entered) submit();
+  probe_item("signin.passphrase");
+  ImGui::BeginDisabled(busy());
+  if (ImGui::Button(busy() ? "Signing in..." : "Sign in") || (entered && !busy())) submit();
+  probe_item("signin.submit");
+  ImGui::EndDisabled();
   if (!error_.empty()) ImGui::TextColored(kErrorColour, "%s", error_.c_str());
 }
 
 void SignInView::add_script_steps(ScriptVerbs& verbs) {
+  // Waits for a sign-in typed into the form to finish, whatever its outcome (see the state's
+  // sign_in_error).
+  verbs.add("wait_sign_in_attempt", 0, 0, [this](StepCall& /*call*/) -> Result<bool> {
+    update();
+    return !busy();
+  });
+  verbs.add_state([this](Json& state) { state["sign_in_error"] = error_; });
   verbs.add("wait_signed_in", 0, 0, [this](StepCall& call) -> Result<bool> {
     update();
     if (model_->signed_in()) {
       call.extra["archive"] = model_->archive_dir().string();
       return true;
     }
-    if (opening_demo()) return false;
+    if (busy()) return false;
     return fail(Errc::invalid_argument,
                 error_.empty() ? std::string("not signed in, and no sign-in under way") : error_);
   });

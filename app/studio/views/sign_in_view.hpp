@@ -1,8 +1,9 @@
 // Sign-in: the archive's user name and passphrase (masked). The passphrase buffer is wiped
-// after each attempt. When the archive does not exist yet (a newcomer's first run), the view
-// says who creates a real one and offers the demo archive instead: made-up people, created or
-// opened on a worker thread (the passphrase KDF takes seconds), then signed in as `demo`.
-// UI thread only.
+// after each attempt; the archive is opened and unlocked on a worker thread (the passphrase KDF
+// takes a second or more), so the window keeps drawing. When the archive does not exist yet (a
+// newcomer's first run), the view says who creates a real one and offers the demo archive instead:
+// made-up people, created or opened on a worker thread (the passphrase KDF takes seconds), then
+// signed in as `demo`. UI thread only.
 #pragma once
 
 #include <array>
@@ -27,11 +28,11 @@ class SignInView {
 
   // Draws the form into the current window, or who is signed in and their role.
   void draw();
-  // Collects the demo archive when its worker is done; called every frame.
+  // Collects the worker's archive when it is done (signing in); called every frame.
   void update();
-  // Starts creating (or opening) the demo archive; invalid_argument while one is under way.
+  // Starts creating (or opening) the demo archive; invalid_argument while a sign-in is under way.
   [[nodiscard]] Status open_demo_archive();
-  [[nodiscard]] bool opening_demo() const noexcept { return demo_.valid(); }
+  [[nodiscard]] bool busy() const noexcept { return pending_.valid(); }
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
 
   // `wait_signed_in`: waits for the demo archive (or any sign-in); fails with its error.
@@ -45,8 +46,12 @@ class SignInView {
   std::array<char, 128> user_{};
   std::array<char, 256> passphrase_{};
   std::string error_;
-  std::future<Result<archive::DemoSession>> demo_;
-  std::optional<bool> archive_exists_;  // checked once per sign-in screen
+  struct Unlocked {
+    archive::Archive archive;
+    crypto::SecretBytes passphrase;
+  };
+  std::future<Result<Unlocked>> pending_;  // a sign-in or the demo archive, on a worker
+  std::optional<bool> archive_exists_;     // checked once per sign-in screen
 };
 
 }  // namespace clinvid::studio
