@@ -96,33 +96,24 @@ Result<std::vector<std::string>> record_cameras(const DemoOptions& o, archive::D
   config.out_dir = session_dir;
   config.plugin_dir = fs::path(CLINVID_GST_PLUGIN_DIR);
   const std::string session_ref = session_dir.filename().string();
-  auto registered =
-      capture::ArchiveRecording::register_streams(demo.archive, target, config, session_ref);
-  if (!registered) return tl::unexpected(registered.error());
-  auto session = capture::Session::create(std::move(config));
-  if (!session) {
-    registered->abandon();
-    return tl::unexpected(session.error());
-  }
-  if (auto started = session->start(); !started) {
-    registered->abandon();
-    return tl::unexpected(started.error());
-  }
+  auto started = capture::start_recording(demo.archive, target, std::move(config), session_ref);
+  if (!started) return tl::unexpected(started.error());
+  capture::Session& session = started->session;
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(o.seconds);
   while (std::chrono::steady_clock::now() < until) {
-    if (session->poll(std::chrono::milliseconds(50)) != capture::SessionState::recording) break;
+    if (session.poll(std::chrono::milliseconds(50)) != capture::SessionState::recording) break;
   }
-  auto manifest = session->stop();
+  auto manifest = session.stop();
   if (!manifest) return tl::unexpected(manifest.error());
-  for (const capture::StreamStats& stream : session->stats()) {
+  for (const capture::StreamStats& stream : session.stats()) {
     progress(o, fmt::format("  {} {}: {} frames, {} dropped, {} KiB", stream.id, stream.uri,
                             stream.frames, stream.dropped_frames, stream.bytes / 1024));
   }
-  if (auto catalogued = registered->catalogue(*manifest); !catalogued) {
+  if (auto catalogued = started->recording.catalogue(*manifest); !catalogued) {
     return tl::unexpected(catalogued.error());
   }
   std::vector<std::string> ids;
-  for (const auto& [stream, id] : registered->catalogued()) ids.push_back(id);
+  for (const auto& [stream, id] : started->recording.catalogued()) ids.push_back(id);
   if (ids.size() != 2) {
     return fail(Errc::media, fmt::format("{} of the 2 cameras recorded anything", ids.size()));
   }

@@ -377,21 +377,11 @@ Status CaptureController::begin_recording(Worker& worker, RecordCommand& command
   config.plugin_dir = std::filesystem::path(CLINVID_GST_PLUGIN_DIR);
   const std::string session_ref = Uuid::random().to_string();
   config.out_dir = command.recorder.archive_dir / "sessions" / session_ref;
-  auto registered =
-      capture::ArchiveRecording::register_streams(*archive, command.target, config, session_ref);
-  if (!registered) return tl::unexpected(registered.error());
-  auto session = capture::Session::create(std::move(config));
-  if (!session) {
-    registered->abandon();
-    return tl::unexpected(session.error());
-  }
-  if (auto started = session->start(); !started) {
-    registered->abandon();
-    return tl::unexpected(started.error());
-  }
+  auto started = capture::start_recording(*archive, command.target, std::move(config), session_ref);
+  if (!started) return tl::unexpected(started.error());
   worker.archive = std::move(archive);
-  worker.recording.emplace(std::move(*registered));
-  worker.session.emplace(std::move(*session));
+  worker.recording.emplace(std::move(started->recording));
+  worker.session.emplace(std::move(started->session));
   worker.preview_sequences.assign(cameras_.size(), 0);
   worker.started = std::chrono::steady_clock::now();
   worker.markers = 0;

@@ -172,4 +172,20 @@ void ArchiveRecording::abandon() noexcept {
   streams_.clear();
 }
 
+Result<StartedRecording> start_recording(archive::Archive& archive, const ArchiveTarget& target,
+                                         SessionConfig config, const std::string& session_ref) {
+  auto registered = ArchiveRecording::register_streams(archive, target, config, session_ref);
+  if (!registered) return tl::unexpected(registered.error());
+  auto session = Session::create(std::move(config));
+  if (!session) {
+    registered->abandon();
+    return tl::unexpected(session.error());
+  }
+  if (auto started = session->start(); !started) {
+    registered->abandon();
+    return tl::unexpected(started.error());
+  }
+  return StartedRecording{std::move(*registered), std::move(*session)};
+}
+
 }  // namespace clinvid::capture

@@ -109,4 +109,17 @@ class ArchiveRecording {
 // The ids a session's streams get: "cam0", "cam1", …, then "mic0" with audio.
 [[nodiscard]] std::vector<std::string> stream_ids(const SessionConfig& config);
 
+// A recording under way: every stream registered, the session created and started.
+struct StartedRecording {
+  ArchiveRecording recording;
+  Session session;
+};
+
+// register_streams, Session::create and start in one: when creating or starting the session
+// fails, the registered streams are abandoned (nothing was filmed) and the error returned.
+[[nodiscard]] Result<StartedRecording> start_recording(archive::Archive& archive,
+                                                       const ArchiveTarget& target,
+                                                       SessionConfig config,
+                                                       const std::string& session_ref);
+
 }  // namespace clinvid::capture
