@@ -22,6 +22,7 @@
 #include "crypto/identity_file.hpp"
 #include "crypto/keys.hpp"
 #include "media/encoder.hpp"
+#include "walker_mp4.hpp"
 
 namespace clinvid::test {
 namespace {
@@ -75,35 +76,6 @@ class AnalyseCli : public ArchiveCli {
     }
     EXPECT_TRUE(encoder->finish());
     return out;
-  }
-
-  // The walker as a plaintext H.264 MP4 (ffmpeg from raw I420), for `archive import`.
-  fs::path walker_mp4(const an::SyntheticWalker& walker, const std::string& name) {
-    const fs::path raw = tmp_.path() / (name + ".yuv");
-    const fs::path mp4 = tmp_.path() / (name + ".mp4");
-    std::string bytes;
-    auto frame =
-        Frame::allocate(PixelFormat::i420, walker.spec().width_px, walker.spec().height_px);
-    EXPECT_TRUE(frame);
-    for (std::int64_t i = 0; i < walker.spec().frame_count; ++i) {
-      EXPECT_TRUE(walker.render(i, frame->view()));
-      const ConstFrameView v = std::as_const(*frame).view();
-      for (std::size_t p = 0; p < 3; ++p) {
-        const std::uint32_t w = p == 0 ? v.width : (v.width + 1) / 2;
-        const std::uint32_t h = p == 0 ? v.height : (v.height + 1) / 2;
-        for (std::uint32_t row = 0; row < h; ++row) {
-          bytes.append(reinterpret_cast<const char*>(v.planes[p] + row * v.strides[p]), w);
-        }
-      }
-    }
-    write_text(raw, bytes);
-    const std::string command =
-        "ffmpeg -loglevel error -y -f rawvideo -pix_fmt yuv420p -s " +
-        std::to_string(walker.spec().width_px) + "x" + std::to_string(walker.spec().height_px) +
-        " -r " + walker.spec().frame_rate.to_string() + " -i '" + raw.string() +
-        "' -c:v libx264 -preset ultrafast -crf 16 -g 15 -pix_fmt yuv420p '" + mp4.string() + "'";
-    EXPECT_EQ(std::system(command.c_str()), 0);
-    return mp4;
   }
 
   RunResult analyse(std::vector<std::string> args) {
@@ -314,7 +286,7 @@ TEST_F(AnalyseCli, ArchiveRecordingsAreGatedForThePurpose) {
                                         {{"purpose", "publication"}, {"grant", "refused"}}}));
   auto walker = an::SyntheticWalker::make(an::gait_scene_walker_spec(640, 360, 120));
   ASSERT_TRUE(walker);
-  const fs::path mp4 = walker_mp4(*walker, "walk");
+  const fs::path mp4 = walker_mp4(*walker, tmp_.path(), "walk");
   const std::string id = import(patient, consent, mp4);
   const fs::path review = tmp_.path() / "review.json";
   RunResult r =

@@ -24,6 +24,7 @@
 #include "analysis/measure.hpp"
 #include "analysis/synthetic_walker.hpp"
 #include "studio_test_util.hpp"
+#include "walker_mp4.hpp"
 
 namespace clinvid::test {
 namespace {
@@ -38,35 +39,6 @@ class StudioReview : public ArchiveCli {
   void SetUp() override {
     if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
     ArchiveCli::SetUp();
-  }
-
-  // The walker as a plaintext H.264 MP4 (ffmpeg from raw I420), for `archive import`.
-  fs::path walker_mp4(const an::SyntheticWalker& walker) {
-    const fs::path raw = tmp_.path() / "walk.yuv";
-    const fs::path mp4 = tmp_.path() / "walk.mp4";
-    std::string bytes;
-    auto frame =
-        Frame::allocate(PixelFormat::i420, walker.spec().width_px, walker.spec().height_px);
-    EXPECT_TRUE(frame);
-    for (std::int64_t i = 0; i < walker.spec().frame_count; ++i) {
-      EXPECT_TRUE(walker.render(i, frame->view()));
-      const ConstFrameView v = std::as_const(*frame).view();
-      for (std::size_t p = 0; p < 3; ++p) {
-        const std::uint32_t w = p == 0 ? v.width : (v.width + 1) / 2;
-        const std::uint32_t h = p == 0 ? v.height : (v.height + 1) / 2;
-        for (std::uint32_t row = 0; row < h; ++row) {
-          bytes.append(reinterpret_cast<const char*>(v.planes[p] + row * v.strides[p]), w);
-        }
-      }
-    }
-    write_text(raw, bytes);
-    const std::string command =
-        "ffmpeg -loglevel error -y -f rawvideo -pix_fmt yuv420p -s " +
-        std::to_string(walker.spec().width_px) + "x" + std::to_string(walker.spec().height_px) +
-        " -r " + walker.spec().frame_rate.to_string() + " -i '" + raw.string() +
-        "' -c:v libx264 -preset ultrafast -crf 16 -g 15 -pix_fmt yuv420p '" + mp4.string() + "'";
-    EXPECT_EQ(std::system(command.c_str()), 0);
-    return mp4;
   }
 
   StudioRun studio(const std::string& script) {
@@ -95,7 +67,7 @@ TEST_F(StudioReview, StepMeasureAnAngleByClickingAndMarkAHeelStrike) {
                                         {{"purpose", "research"}, {"grant", "identifiable"}}}));
   auto walker = an::SyntheticWalker::make(an::gait_scene_walker_spec(640, 360, kFrames));
   ASSERT_TRUE(walker) << walker.error().message();
-  const std::string recording = import(patient, consent, walker_mp4(*walker));
+  const std::string recording = import(patient, consent, walker_mp4(*walker, tmp_.path(), "walk"));
   const fs::path review = tmp_.path() / "gait.json";
   RunResult r = run_as("photo", {"analyse", "demo-review", "--recording", recording, "-o",
                                  review.string(), "--keyframe-every", "15"});
