@@ -17,13 +17,11 @@
 #include "archive/demo.hpp"
 #include "archive_cli_common.h"
 #include "capture/archive_session.hpp"
-#include "capture/test_pattern.hpp"
+#include "capture/test_calibration.hpp"
 #include "colour/calibrate.hpp"
 #include "colour/profile.hpp"
-#include "core/frame.hpp"
 #include "core/id.hpp"
 #include "core/paths.hpp"
-#include "gpu/yuv.hpp"
 #include "render/film.hpp"
 #include "render/presets.hpp"
 #include "timeline/commands.hpp"
@@ -47,25 +45,10 @@ void progress(const DemoOptions& o, const std::string& line) {
   std::fflush(o.json ? stderr : stdout);
 }
 
-// The profile a photographer makes at the start of a session: test://theatre films a
-// ColorChecker, so one frame of it calibrates the camera.
+// The profile a photographer makes at the start of a session, saved where the session finds it.
 Result<colour::CalibrationProfile> calibrate_theatre(const fs::path& profile_path) {
-  auto yuv = Frame::allocate(PixelFormat::i420, kWidth, kHeight);
-  auto rgba = Frame::allocate(PixelFormat::rgba, kWidth, kHeight);
-  if (!yuv || !rgba) return fail(Errc::out_of_range, "cannot allocate the chart frame");
-  if (auto drawn = capture::render_test_frame(capture::TestScene::theatre, 0, {}, yuv->view());
-      !drawn) {
-    return tl::unexpected(drawn.error());
-  }
-  if (auto converted =
-          gpu::yuv_to_rgba_cpu(std::as_const(*yuv).view(), rgba->view(), gpu::YuvParams{});
-      !converted) {
-    return tl::unexpected(converted.error());
-  }
-  colour::CalibrationOptions options;
-  options.camera_id = "test://theatre";
-  auto profile = colour::calibrate_frame(std::as_const(*rgba).view(), options);
-  if (!profile) return with_context(profile.error(), "calibrating test://theatre");
+  auto profile = capture::calibrate_test_theatre(kWidth, kHeight);
+  if (!profile) return tl::unexpected(profile.error());
   if (auto saved = colour::save_profile(profile_path, *profile); !saved) {
     return tl::unexpected(saved.error());
   }

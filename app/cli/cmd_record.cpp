@@ -33,6 +33,7 @@ struct RecordOptions {
   double seconds = 0;
   std::string preset = "theatre-1080p30";
   std::string encoder = "auto";
+  std::string colour_backend = "auto";
   std::string out;
   std::vector<std::string> recipients;
   std::vector<std::string> recipient_files;
@@ -207,6 +208,7 @@ ExitCode run_record(const RecordOptions& options) {
   auto encoder = capture::parse_encoder(options.encoder);
   if (!encoder) return report_error(ExitCode::usage, "record: " + encoder.error().detail);
   config.encoder = *encoder;
+  config.colour_backend = options.colour_backend;
   config.out_dir = options.out;
   config.fsync_interval_ms = options.fsync_ms;
   config.plugin_dir = std::filesystem::path(CLINVID_GST_PLUGIN_DIR);
@@ -329,6 +331,10 @@ Command add_record(CLI::App& parent) {
   app->add_option("--preset", options->preset,
                   "theatre-1080p30 (default), gait-720p100 or archive-high");
   app->add_option("--encoder", options->encoder, "auto (default), x264, nvenc or vaapi");
+  app->add_option("--colour-backend", options->colour_backend,
+                  "Where colours are standardised: auto (default: the GPU unless the Vulkan "
+                  "device is a CPU), gpu or cpu")
+      ->check(CLI::IsMember({"auto", "gpu", "cpu"}));
   app->add_option("--out", options->out,
                   "Directory for the encrypted files and manifest.json (test cameras; into the "
                   "archive, the files go to its media folder)");

@@ -95,6 +95,7 @@ Json build_manifest(const ManifestInputs& in) {
       s["width"] = stream->plan.width;
       s["height"] = stream->plan.height;
       s["rate"] = stream->plan.rate ? to_json(*stream->plan.rate) : Json(nullptr);
+      if (!stream->colour_backend.empty()) s["colour_backend"] = stream->colour_backend;
       s["calibration"] = stream->profile.is_null() ? Json(nullptr)
                                                    : Json{{"path", stream->profile_path.string()},
                                                           {"profile", stream->profile}};

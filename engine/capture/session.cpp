@@ -261,6 +261,7 @@ Status Session::Impl::build() {
                  "fsync-interval", config.fsync_interval_ms, nullptr);
     if (s->kind == StreamKind::video) {
       const ElementPtr colour(gst_bin_get_by_name(GST_BIN(bin), "colour"));
+      gst_util_set_object_arg(G_OBJECT(colour.get()), "backend", config.colour_backend.c_str());
       if (!s->profile_path.empty()) {
         g_object_set(colour.get(), "profile", s->profile_path.c_str(), nullptr);
       }
@@ -305,6 +306,11 @@ Result<Session> Session::create(SessionConfig config) {
     }
   }
   if (config.out_dir.empty()) return fail(Errc::invalid_argument, "no output directory");
+  if (config.colour_backend != "auto" && config.colour_backend != "gpu" &&
+      config.colour_backend != "cpu") {
+    return fail(Errc::invalid_argument,
+                "colour backend '" + config.colour_backend + "': use auto, gpu or cpu");
+  }
   auto preset = find_preset(config.preset);
   if (!preset) return tl::unexpected(preset.error());
   if (auto ok = init_gstreamer(config.plugin_dir); !ok) return tl::unexpected(ok.error());
@@ -421,6 +427,14 @@ Status Session::start() {
     return fail(Errc::media, "cannot start recording: " + why);
   }
   s.clock_zero_unix_ns = now_unix_ns() - s.running_time_now_ns();
+  for (auto& stream : s.streams) {
+    if (stream->kind != StreamKind::video) continue;
+    const ElementPtr colour(gst_bin_get_by_name(GST_BIN(stream->bin.get()), "colour"));
+    gchar* active = nullptr;
+    g_object_get(colour.get(), "active-backend", &active, nullptr);
+    stream->colour_backend = active != nullptr ? active : "";
+    g_free(active);
+  }
   s.state = SessionState::recording;
   return s.save_manifest("recording");
 }

@@ -47,6 +47,9 @@ struct SessionConfig {
   std::optional<std::string> audio_uri;
   std::string preset = "theatre-1080p30";
   EncoderKind encoder = EncoderKind::automatic;
+  // Where clinvidcolor standardises: "auto" (the GPU unless the Vulkan device is itself a CPU,
+  // i.e. lavapipe), "gpu" or "cpu".
+  std::string colour_backend = "auto";
   std::filesystem::path out_dir;        // created (0700) if missing; files and manifest.json
   std::vector<std::string> recipients;  // age1… public keys, for every stream
   // Per stream ("cam0", "cam1", …, "mic0"), optional: where its file goes and the further

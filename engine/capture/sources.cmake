@@ -4,6 +4,7 @@
 # GStreamer is linked privately: no public capture header includes it.
 target_sources(clinvid_engine PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/test_pattern.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/test_calibration.cpp
   ${CMAKE_CURRENT_LIST_DIR}/source.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gst_support.cpp
   ${CMAKE_CURRENT_LIST_DIR}/branch.cpp

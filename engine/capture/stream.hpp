@@ -28,7 +28,8 @@ struct StreamRuntime {
   std::filesystem::path file;
   std::vector<std::string> recipients;  // everyone its file is encrypted to
   std::filesystem::path profile_path;
-  Json profile;  // the calibration profile's content; null when none
+  Json profile;                // the calibration profile's content; null when none
+  std::string colour_backend;  // where clinvidcolor standardises once playing: gpu or cpu
   ElementPtr bin;
 
   // Written by streaming threads.

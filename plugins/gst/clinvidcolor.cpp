@@ -8,7 +8,8 @@
  * (#GstClinvidColor:profile): linearise, white balance, colour model or its 3D LUT, sRGB out.
  * Converts between NV12, I420, YUY2, RGBA and BGRA on the way, with clinvid's Vulkan compute
  * shaders or the engine's CPU path (#GstClinvidColor:backend). Without a profile it only
- * converts formats. Width, height and framerate pass through. The YUV matrix (BT.601 or
+ * converts formats, and with the same format (and matrix and range) on both sides frames pass
+ * untouched, without a copy. Width, height and framerate pass through. The YUV matrix (BT.601 or
  * BT.709) and range (limited or full) come from the caps colorimetry unless the
  * #GstClinvidColor:matrix or #GstClinvidColor:range property overrides them.
  *
@@ -114,6 +115,7 @@ struct ColorState {
   // at the same time.
   ColorProcessor processor;
   std::uint64_t loaded_profile_serial = 0;
+  bool profile_usable = true;  // false while the last profile set failed to load
 };
 
 // Converts one mapped frame; each YUV side is decoded or encoded with its own matrix/range.
@@ -273,20 +275,24 @@ static void gst_clinvid_color_finalize(GObject* object) {
   G_OBJECT_CLASS(gst_clinvid_color_parent_class)->finalize(object);
 }
 
-// Loads the profile when it was set since the last load. Posts the element error itself.
+// Loads the profile when it was set since the last load. False while the last load failed:
+// the element error is posted once, and no frame goes on uncorrected until a profile that
+// loads (or none) is set.
 static bool ensure_profile(GstClinvidColor* self) {
   ColorState& state = *self->state;
   GST_OBJECT_LOCK(self);
   const std::uint64_t serial = state.settings.profile_serial;
   const std::string path = state.settings.profile;
   GST_OBJECT_UNLOCK(self);
-  if (serial == state.loaded_profile_serial) return true;
+  if (serial == state.loaded_profile_serial) return state.profile_usable;
   state.loaded_profile_serial = serial;
   if (auto loaded = state.processor.load_profile(path); !loaded) {
+    state.profile_usable = false;
     GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Could not use the calibration profile."),
                       ("%s", loaded.error().message().c_str()));
     return false;
   }
+  state.profile_usable = true;
   if (!path.empty()) GST_INFO_OBJECT(self, "calibration profile %s", path.c_str());
   return true;
 }
@@ -304,6 +310,7 @@ static gboolean gst_clinvid_color_start(GstBaseTransform* trans) {
       return FALSE;
     }
     state.loaded_profile_serial = 0;
+    state.profile_usable = true;
     if (!ensure_profile(self)) return FALSE;
     std::string device_name = state.processor.device_name();
     const char* active = clinvid::gst::to_string(state.processor.backend());
@@ -434,6 +441,40 @@ static GstFlowReturn gst_clinvid_color_transform_frame(GstVideoFilter* filter,
   return GST_FLOW_ERROR;
 }
 
+// Whether a frame can go on untouched: nothing to correct (the engine's mode is passthrough)
+// and the same format, matrix and range on both sides. Then the buffer itself is pushed, bit
+// for bit and without a copy. The profile must be current (ensure_profile) before this asks.
+static bool nothing_to_do(GstClinvidColor* self) {
+  GstVideoFilter* filter = GST_VIDEO_FILTER(self);
+  ColorState& state = *self->state;
+  if (!filter->negotiated || !state.processor.started()) return false;
+  ColorSettings settings;
+  GST_OBJECT_LOCK(self);
+  settings = state.settings;
+  GST_OBJECT_UNLOCK(self);
+  const auto mode = standardise_mode(settings, state.processor.has_profile());
+  if (!mode || *mode != clinvid::colour::StandardiseMode::passthrough) return false;
+  const GstVideoInfo& in = filter->in_info;
+  const GstVideoInfo& out = filter->out_info;
+  if (GST_VIDEO_INFO_FORMAT(&in) != GST_VIDEO_INFO_FORMAT(&out)) return false;
+  if (!GST_VIDEO_INFO_IS_YUV(&in)) return true;
+  const auto a = yuv_params(in, settings);
+  const auto b = yuv_params(out, settings);
+  return a && b && a->matrix == b->matrix && a->range == b->range;
+}
+
+static void gst_clinvid_color_before_transform(GstBaseTransform* trans, GstBuffer* /*buffer*/) {
+  GstClinvidColor* self = GST_CLINVID_COLOR(trans);
+  // A profile that fails to load leaves the frame to transform_frame, which refuses it.
+  const bool passthrough =
+      self->state->processor.started() && ensure_profile(self) && nothing_to_do(self);
+  if (passthrough != static_cast<bool>(gst_base_transform_is_passthrough(trans))) {
+    GST_DEBUG_OBJECT(self, "%s", passthrough ? "frames pass untouched" : "frames are processed");
+    gst_base_transform_set_passthrough(trans, passthrough ? TRUE : FALSE);
+    gst_base_transform_reconfigure_src(trans);  // allocation differs between the two
+  }
+}
+
 // Replaces GstVideoFilter's transform, which posts only a warning and pushes the
 // uninitialised output buffer when a frame cannot be mapped (a buffer smaller than its caps).
 static GstFlowReturn gst_clinvid_color_transform(GstBaseTransform* trans, GstBuffer* inbuf,
@@ -550,7 +591,12 @@ static void gst_clinvid_color_class_init(gpointer klass, gpointer /*class_data*/
   trans_class->stop = gst_clinvid_color_stop;
   trans_class->transform_caps = gst_clinvid_color_transform_caps;
   trans_class->transform = gst_clinvid_color_transform;
-  trans_class->passthrough_on_same_caps = FALSE;  // every frame goes through the shader
+  // Passthrough is decided per frame (before_transform), not by caps alone: with a profile,
+  // identical caps still need every frame corrected. transform_ip is unset so that a frame in
+  // passthrough is pushed as it came, not handed to GstVideoFilter's in-place path.
+  trans_class->passthrough_on_same_caps = FALSE;
+  trans_class->before_transform = gst_clinvid_color_before_transform;
+  trans_class->transform_ip = nullptr;
 
   filter_class->set_info = gst_clinvid_color_set_info;
   filter_class->transform_frame = gst_clinvid_color_transform_frame;

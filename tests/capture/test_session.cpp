@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "capture/session.hpp"
+#include "capture/test_calibration.hpp"
 #include "capture/test_pattern.hpp"
 #include "capture_test_util.hpp"
+#include "colour/profile.hpp"
 #include "core/frame.hpp"
 
 namespace clinvid::capture {
@@ -366,6 +368,32 @@ TEST_F(CaptureSession, TestToneRecordsAlongsideCameras) {
   EXPECT_EQ(codec.out, "pcm_s16le,48000\n");
 }
 
+// A calibrated camera is standardised where the session asks (the GPU path is lavapipe here),
+// and the manifest says where, with the profile it used.
+TEST_F(CaptureSession, CalibratedCameraRecordsOnTheColourBackendAsked) {
+  auto profile = calibrate_test_theatre(640, 360);
+  ASSERT_TRUE(profile) << profile.error().message();
+  const fs::path profile_path = dir_.path() / "theatre.json";
+  ASSERT_TRUE(colour::save_profile(profile_path, *profile));
+  for (const char* backend : {"gpu", "cpu"}) {
+    SCOPED_TRACE(backend);
+    const std::string out = std::string("take-") + backend;
+    SessionConfig c = config({"test://theatre?width=640&height=360"}, out);
+    c.cameras[0].profile = profile_path;
+    c.colour_backend = backend;
+    auto session = Session::create(std::move(c));
+    ASSERT_TRUE(session) << session.error().message();
+    auto manifest = record(*session, 1.0);
+    ASSERT_TRUE(manifest) << manifest.error().message();
+    const Json& cam = stream_of(*manifest, "cam0");
+    EXPECT_EQ(cam["state"], "complete");
+    EXPECT_GT(cam["frames"].get<std::int64_t>(), 0);
+    EXPECT_EQ(cam["colour_backend"], backend);
+    EXPECT_EQ(cam["calibration"]["path"], profile_path.string());
+    EXPECT_EQ(cam["calibration"]["profile"]["camera_id"], "test://theatre");
+  }
+}
+
 TEST_F(CaptureSession, BadConfigurationIsRefusedBeforeAnythingIsWritten) {
   const auto refused = [this](SessionConfig c, Errc code, const std::string& words) {
     auto session = Session::create(std::move(c));
@@ -386,6 +414,9 @@ TEST_F(CaptureSession, BadConfigurationIsRefusedBeforeAnythingIsWritten) {
   SessionConfig preset = config({"test://theatre"});
   preset.preset = "cinema";
   refused(preset, Errc::invalid_argument, "unknown preset");
+  SessionConfig backend = config({"test://theatre"});
+  backend.colour_backend = "fpga";
+  refused(backend, Errc::invalid_argument, "colour backend 'fpga'");
   SessionConfig profile = config({"test://theatre"});
   profile.cameras[0].profile = dir_.path() / "missing-profile.json";
   refused(profile, Errc::not_found, "missing-profile.json");

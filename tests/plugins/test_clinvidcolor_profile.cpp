@@ -96,6 +96,20 @@ TEST_F(ClinvidColorProfile, AutoBackendIsGpuUnlessTheDeviceIsACpu) {
   EXPECT_EQ(string_of(G_OBJECT(element.get()), "active-backend"), "none");
 }
 
+// The tungsten chart as an RGBA buffer laid out as `info`.
+BufferPtr chart_buffer(const GstVideoInfo& info, const Frame& chart) {
+  BufferPtr buffer(gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&info), nullptr));
+  MappedFrame frame(info, buffer.get(), GST_MAP_WRITE);
+  if (!frame.ok()) return nullptr;
+  const FrameView dst = frame.view();
+  const ConstFrameView src = chart.view();
+  for (std::uint32_t y = 0; y < src.height; ++y) {
+    std::memcpy(dst.planes[0] + y * dst.strides[0], src.planes[0] + y * src.strides[0],
+                std::size_t{src.width} * 4);
+  }
+  return buffer;
+}
+
 TEST_F(ClinvidColorProfile, StandardisesTheTungstenChartOnEveryBackendAndPath) {
   const auto& image = tungsten_chart_image();
   const Frame input_frame = colour::testing::to_rgba_frame(image.rgb);
@@ -110,17 +124,8 @@ TEST_F(ClinvidColorProfile, StandardisesTheTungstenChartOnEveryBackendAndPath) {
                                  " correction=" + correction + " profile=" + profile_.string();
       HarnessPtr h(gst_harness_new_parse(launch.c_str()));
       gst_harness_set_caps(h.get(), caps_of(info).release(), caps_of(info).release());
-      BufferPtr input(gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&info), nullptr));
-      {
-        MappedFrame frame(info, input.get(), GST_MAP_WRITE);
-        ASSERT_TRUE(frame.ok());
-        const FrameView dst = frame.view();
-        const ConstFrameView src = input_frame.view();
-        for (std::uint32_t y = 0; y < src.height; ++y) {
-          std::memcpy(dst.planes[0] + y * dst.strides[0], src.planes[0] + y * src.strides[0],
-                      std::size_t{src.width} * 4);
-        }
-      }
+      BufferPtr input = chart_buffer(info, input_frame);
+      ASSERT_TRUE(input);
       BufferPtr output(gst_harness_push_and_pull(h.get(), gst_buffer_ref(input.get())));
       ASSERT_TRUE(output);
       MappedFrame out(info, output.get(), GST_MAP_READ);
@@ -140,6 +145,54 @@ TEST_F(ClinvidColorProfile, StandardisesTheTungstenChartOnEveryBackendAndPath) {
       EXPECT_LE(chart_delta_e00(out.const_view()), 1.5);
     }
   }
+}
+
+// Frames pass untouched (the same buffer) while there is nothing to correct, and a profile
+// set while playing applies from the next frame; dropping it, or mode=passthrough, lets
+// frames through untouched again.
+TEST_F(ClinvidColorProfile, FramesPassUntouchedUntilAProfileIsSetWhilePlaying) {
+  const Frame chart = colour::testing::to_rgba_frame(tungsten_chart_image().rgb);
+  const GstVideoInfo info =
+      video_info("RGBA", static_cast<int>(chart.width()), static_cast<int>(chart.height()),
+                 Colorimetry::bt709_limited);
+  HarnessPtr h(gst_harness_new_parse("clinvidcolor backend=cpu"));
+  gst_harness_set_caps(h.get(), caps_of(info).release(), caps_of(info).release());
+  const ElementPtr colour(gst_harness_find_element(h.get(), "clinvidcolor"));
+  ASSERT_TRUE(colour);
+  GObject* element = G_OBJECT(colour.get());
+  // Pushes the chart; whether the same buffer came out, and the output's chart ΔE00.
+  const auto push = [&](bool& same, double& delta_e) {
+    BufferPtr input = chart_buffer(info, chart);
+    ASSERT_TRUE(input);
+    BufferPtr output(gst_harness_push_and_pull(h.get(), gst_buffer_ref(input.get())));
+    ASSERT_TRUE(output);
+    same = output.get() == input.get();
+    MappedFrame out(info, output.get(), GST_MAP_READ);
+    ASSERT_TRUE(out.ok());
+    delta_e = chart_delta_e00(out.const_view());
+  };
+  bool same = false;
+  double raw_delta_e = 0;
+  ASSERT_NO_FATAL_FAILURE(push(same, raw_delta_e));
+  EXPECT_TRUE(same) << "no profile: the frame should pass untouched";
+  EXPECT_GT(raw_delta_e, 5.0) << "the tungsten chart is far from the reference uncorrected";
+
+  g_object_set(element, "profile", profile_.c_str(), nullptr);
+  double delta_e = 0;
+  ASSERT_NO_FATAL_FAILURE(push(same, delta_e));
+  EXPECT_FALSE(same) << "a profile was set: the frame must be standardised";
+  EXPECT_LE(delta_e, 1.5);
+
+  gst_util_set_object_arg(element, "mode", "passthrough");
+  ASSERT_NO_FATAL_FAILURE(push(same, delta_e));
+  EXPECT_TRUE(same) << "mode=passthrough";
+  EXPECT_DOUBLE_EQ(delta_e, raw_delta_e);
+
+  gst_util_set_object_arg(element, "mode", "auto");
+  g_object_set(element, "profile", nullptr, nullptr);
+  ASSERT_NO_FATAL_FAILURE(push(same, delta_e));
+  EXPECT_TRUE(same) << "the profile was dropped";
+  EXPECT_DOUBLE_EQ(delta_e, raw_delta_e);
 }
 
 TEST_F(ClinvidColorProfile, LaunchLineWithAProfileRuns) {
