@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <span>
+#include <string_view>
 
 #include <clinvid/shaders/standardise.spv.hpp>
 
@@ -12,6 +14,7 @@
 #include "gpu/buffer.hpp"
 #include "gpu/commands.hpp"
 #include "gpu/compute.hpp"
+#include "gpu/host_frame.hpp"
 #include "gpu/timestamps.hpp"
 
 namespace clinvid::colour {
@@ -109,8 +112,13 @@ class GpuStandardiser final : public Standardiser {
     gpu::Context& ctx = *context_;
     // Where device memory is host memory (lavapipe, integrated GPUs), the shader reads and
     // writes the mapped buffers directly: no staging copies.
+    // CLINVID_VK_DEVICE_COPIES=1 takes the discrete GPU's path (device-local copies) on any
+    // device, so that lavapipe tests it too.
     const VkPhysicalDeviceType type = ctx.info().type;
-    direct_ = type == VK_PHYSICAL_DEVICE_TYPE_CPU || type == VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU;
+    const char* copies = std::getenv("CLINVID_VK_DEVICE_COPIES");
+    direct_ =
+        (type == VK_PHYSICAL_DEVICE_TYPE_CPU || type == VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU) &&
+        !(copies != nullptr && std::string_view(copies) == "1");
     auto runner = gpu::CommandRunner::create(ctx);
     if (!runner) return tl::unexpected(runner.error());
     runner_ = std::move(*runner);
@@ -185,15 +193,51 @@ class GpuStandardiser final : public Standardiser {
     return grow(output_, out_bytes, storage | src, MemoryUse::device_local, "std.output");
   }
 
+  // One side of a frame on the device: a HostFrameMemory the frame already lies in (no CPU
+  // copy), else the staging buffer the frame is packed into or unpacked from.
+  struct Side {
+    std::optional<gpu::HostFrameRef> host;
+    PackedLayout layout;
+    [[nodiscard]] VkDeviceSize bytes() const noexcept {
+      return host ? host->size : layout.size_bytes;
+    }
+  };
+
+  Side side_of(const ConstFrameView& frame) const {
+    Side side;
+    side.host = gpu::find_host_frame(*context_, frame);
+    side.layout = packed_layout(frame.format, frame.width, frame.height);
+    return side;
+  }
+
+  // Plane offsets and strides as the shader sees its binding: from the start of the bound
+  // buffer (the host memory itself when the device reads it in place, else the device copy
+  // of the frame's byte range, or the staging buffer).
+  void fill_planes(const Side& side, std::uint32_t (&off)[4], std::uint32_t (&stride)[4]) const {
+    const VkDeviceSize base = side.host && direct_ ? side.host->offset : 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+      const std::size_t plane_offset =
+          side.host ? side.host->plane_offsets[i] : side.layout.offsets[i];
+      off[i] = static_cast<std::uint32_t>(base + plane_offset);
+      stride[i] =
+          static_cast<std::uint32_t>(side.host ? side.host->strides[i] : side.layout.strides[i]);
+    }
+  }
+
   Status run(const ConstFrameView& src, const FrameView& dst,
              const StandardiseSettings& settings) override {
     auto k = detail::frame_coefficients(src, dst, settings);
     if (!k) return tl::unexpected(k.error());
     const std::uint32_t width = src.width;
     const std::uint32_t height = src.height;
-    const PackedLayout in_layout = packed_layout(src.format, width, height);
-    const PackedLayout out_layout = packed_layout(dst.format, width, height);
-    if (auto s = ensure_frames(in_layout.size_bytes, out_layout.size_bytes); !s) return s;
+    const Side in = side_of(src);
+    const Side out = side_of(dst.as_const());
+    if (auto s = ensure_frames(std::max(in.bytes(), in.layout.size_bytes),
+                               std::max(out.bytes(), out.layout.size_bytes));
+        !s) {
+      return s;
+    }
+    last_staged_ = !in.host || !out.host;
 
     GpuParams params{};
     if (correction_) params.model = correction_->params;
@@ -207,18 +251,19 @@ class GpuStandardiser final : public Standardiser {
     params.mode = static_cast<std::uint32_t>(settings.mode);
     params.path = static_cast<std::uint32_t>(settings.path);
     params.lut_size = correction_ ? correction_->lut.size : 0;
-    for (std::size_t i = 0; i < 3; ++i) {
-      params.in_off[i] = static_cast<std::uint32_t>(in_layout.offsets[i]);
-      params.in_stride[i] = static_cast<std::uint32_t>(in_layout.strides[i]);
-      params.out_off[i] = static_cast<std::uint32_t>(out_layout.offsets[i]);
-      params.out_stride[i] = static_cast<std::uint32_t>(out_layout.strides[i]);
-    }
+    fill_planes(in, params.in_off, params.in_stride);
+    fill_planes(out, params.out_off, params.out_stride);
     std::memcpy(params_upload_.mapped(), &params, sizeof(params));
-    pack_planes(src, in_layout, upload_.mapped());
+    if (!in.host) pack_planes(src, in.layout, upload_.mapped());
 
     const VkDeviceSize params_bytes = sizeof(GpuParams) + (lut_dirty_ ? lut_bytes() : 0);
-    const VkBuffer in_buffer = direct_ ? upload_.handle() : input_.handle();
-    const VkBuffer out_buffer = direct_ ? readback_.handle() : output_.handle();
+    // What the device copies in (from host memory to its own) and out again, when not direct.
+    const VkBuffer in_host = in.host ? in.host->buffer : upload_.handle();
+    const VkBuffer out_host = out.host ? out.host->buffer : readback_.handle();
+    const VkBufferCopy in_region{in.host ? in.host->offset : 0, 0, in.bytes()};
+    const VkBufferCopy out_region{0, out.host ? out.host->offset : 0, out.bytes()};
+    const VkBuffer in_buffer = direct_ ? in_host : input_.handle();
+    const VkBuffer out_buffer = direct_ ? out_host : output_.handle();
     const VkBuffer param_buffer = direct_ ? params_upload_.handle() : params_.handle();
     const std::array<VkBuffer, 3> bindings{in_buffer, out_buffer, param_buffer};
     pipeline_.bind(bindings);
@@ -230,8 +275,7 @@ class GpuStandardiser final : public Standardiser {
     auto status = runner_.run([&](VkCommandBuffer cmd) {
       if (timestamps_) timestamps_->reset(cmd);
       if (!direct_) {
-        const VkBufferCopy frame_region{0, 0, in_layout.size_bytes};
-        vkCmdCopyBuffer(cmd, upload_.handle(), input_.handle(), 1, &frame_region);
+        vkCmdCopyBuffer(cmd, in_host, input_.handle(), 1, &in_region);
         const VkBufferCopy params_region{0, 0, params_bytes};
         vkCmdCopyBuffer(cmd, params_upload_.handle(), params_.handle(), 1, &params_region);
         gpu::buffer_barrier(cmd, input_.handle(), kTransfer, VK_ACCESS_TRANSFER_WRITE_BIT, kCompute,
@@ -245,19 +289,20 @@ class GpuStandardiser final : public Standardiser {
       if (!direct_) {
         gpu::buffer_barrier(cmd, output_.handle(), kCompute, VK_ACCESS_SHADER_WRITE_BIT, kTransfer,
                             VK_ACCESS_TRANSFER_READ_BIT);
-        const VkBufferCopy readback_region{0, 0, out_layout.size_bytes};
-        vkCmdCopyBuffer(cmd, output_.handle(), readback_.handle(), 1, &readback_region);
-        gpu::buffer_barrier(cmd, readback_.handle(), kTransfer, VK_ACCESS_TRANSFER_WRITE_BIT,
+        vkCmdCopyBuffer(cmd, output_.handle(), out_host, 1, &out_region);
+        gpu::buffer_barrier(cmd, out_host, kTransfer, VK_ACCESS_TRANSFER_WRITE_BIT,
                             VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
       } else {
-        gpu::buffer_barrier(cmd, readback_.handle(), kCompute, VK_ACCESS_SHADER_WRITE_BIT,
+        gpu::buffer_barrier(cmd, out_host, kCompute, VK_ACCESS_SHADER_WRITE_BIT,
                             VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
       }
     });
     if (!status) return with_context(status.error(), "standardise on the GPU");
     lut_dirty_ = false;
-    if (auto s = readback_.invalidate(); !s) return s;
-    unpack_planes(readback_.mapped(), out_layout, dst);
+    if (!out.host) {
+      if (auto s = readback_.invalidate(); !s) return s;
+      unpack_planes(readback_.mapped(), out.layout, dst);
+    }
     if (timestamps_) {
       auto ns = timestamps_->elapsed_ns(0, 1);
       last_gpu_ns_ = ns ? *ns : 0;

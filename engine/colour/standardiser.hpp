@@ -106,6 +106,10 @@ class Standardiser {
   // Device time of the last process() on the GPU backend; 0 on the CPU or without timestamps.
   [[nodiscard]] std::uint64_t last_gpu_ns() const noexcept { return last_gpu_ns_; }
   [[nodiscard]] Backend backend() const noexcept { return backend_; }
+  // Whether the last process() on the GPU backend copied the frame through staging memory
+  // on the CPU (in or out); false when both frames lay in gpu::HostFrameMemory and the
+  // device read and wrote them in place. Always false on the CPU backend.
+  [[nodiscard]] bool last_staged() const noexcept { return last_staged_; }
 
  protected:
   explicit Standardiser(Backend backend) noexcept : backend_(backend) {}
@@ -116,6 +120,7 @@ class Standardiser {
 
   std::optional<PreparedCorrection> correction_;
   std::uint64_t last_gpu_ns_ = 0;
+  bool last_staged_ = false;
 
  private:
   Backend backend_ = Backend::invalid;

@@ -39,6 +39,12 @@ Result<Buffer> Buffer::create(Context& context, VkDeviceSize size_bytes, VkBuffe
         type = context.find_memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT);
       }
       break;
+    case MemoryUse::shared:
+      // No fallback: uncached memory would make every CPU read of a frame (an encoder's) slow.
+      type = context.find_memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                                              VK_MEMORY_PROPERTY_HOST_COHERENT_BIT |
+                                                              VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+      break;
     case MemoryUse::invalid: break;
   }
   if (!type) return tl::unexpected(type.error());

@@ -14,6 +14,7 @@ enum class MemoryUse {
   device_local,  // GPU-only; reached through staging copies
   upload,        // host-visible, coherent, persistently mapped: CPU writes, GPU reads
   readback,      // host-visible, cached when possible, persistently mapped: GPU writes, CPU reads
+  shared,        // host-visible, coherent and cached, persistently mapped: both read and write
 };
 
 class Buffer {

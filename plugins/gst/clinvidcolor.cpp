@@ -53,6 +53,7 @@
 #include "core/frame.hpp"
 #include "core/result.hpp"
 #include "gpu/yuv.hpp"
+#include "host_pool.h"
 #include "video_bridge.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_clinvid_color_debug);
@@ -73,6 +74,7 @@ enum {
   PROP_BACKEND,
   PROP_CORRECTION,
   PROP_ACTIVE_BACKEND,
+  PROP_STAGED_FRAMES,
 };
 
 constexpr const char* DEFAULT_PROP_GPU_DEVICE = nullptr;
@@ -110,6 +112,7 @@ struct ColorState {
   std::string active_backend = DEFAULT_PROP_ACTIVE_BACKEND;
 
   std::atomic<std::uint64_t> last_gpu_time_ns{DEFAULT_PROP_LAST_GPU_TIME_NS};
+  std::atomic<std::uint64_t> staged_frames{0};
 
   // Touched by start()/stop() and the streaming thread, which GstBaseTransform never runs
   // at the same time.
@@ -264,6 +267,9 @@ static void gst_clinvid_color_get_property(GObject* object, guint prop_id, GValu
       g_value_set_string(value, state.active_backend.c_str());
       GST_OBJECT_UNLOCK(self);
       break;
+    case PROP_STAGED_FRAMES:
+      g_value_set_uint64(value, state.staged_frames.load(std::memory_order_relaxed));
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); break;
   }
 }
@@ -318,6 +324,7 @@ static gboolean gst_clinvid_color_start(GstBaseTransform* trans) {
                     device_name.empty() ? "none" : device_name.c_str(),
                     state.processor.device_reason().c_str());
     state.last_gpu_time_ns.store(0, std::memory_order_relaxed);
+    state.staged_frames.store(0, std::memory_order_relaxed);
     GST_OBJECT_LOCK(self);
     state.gpu_device = std::move(device_name);
     state.active_backend = active;
@@ -432,6 +439,9 @@ static GstFlowReturn gst_clinvid_color_transform_frame(GstVideoFilter* filter,
       return GST_FLOW_ERROR;
     }
     state.last_gpu_time_ns.store(gpu_time_ns, std::memory_order_relaxed);
+    if (state.processor.last_staged()) {
+      state.staged_frames.fetch_add(1, std::memory_order_relaxed);
+    }
     return GST_FLOW_OK;
   } catch (const std::exception& e) {
     GST_ELEMENT_ERROR(self, LIBRARY, FAILED, ("Colour processing failed."), ("%s", e.what()));
@@ -473,6 +483,68 @@ static void gst_clinvid_color_before_transform(GstBaseTransform* trans, GstBuffe
     gst_base_transform_set_passthrough(trans, passthrough ? TRUE : FALSE);
     gst_base_transform_reconfigure_src(trans);  // allocation differs between the two
   }
+}
+
+// A host frame pool for `caps` on the GPU backend (nullptr otherwise, or when the device has
+// no memory for one): frames in it are read or written by the device in place.
+static GstBufferPool* host_pool_for(GstClinvidColor* self, GstCaps* caps, guint& size) {
+  auto context = self->state->processor.gpu_context();
+  if (!context || caps == nullptr || !clinvid::gst::host_frame_pool_supported(context)) {
+    return nullptr;
+  }
+  GstVideoInfo info;
+  if (gst_video_info_from_caps(&info, caps) == FALSE) return nullptr;
+  GstBufferPool* pool = clinvid::gst::host_frame_pool_new(std::move(context));
+  GstStructure* config = gst_buffer_pool_get_config(pool);
+  size = static_cast<guint>(info.size);
+  gst_buffer_pool_config_set_params(config, caps, size, 0, 0);
+  gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  if (gst_buffer_pool_set_config(pool, config) == FALSE) {
+    gst_object_unref(pool);
+    return nullptr;
+  }
+  return pool;
+}
+
+// Upstream asks where to put its frames: on the GPU backend, in a host frame pool, so that the
+// shader reads them where the camera wrote them.
+static gboolean gst_clinvid_color_propose_allocation(GstBaseTransform* trans,
+                                                     GstQuery* decide_query, GstQuery* query) {
+  GstClinvidColor* self = GST_CLINVID_COLOR(trans);
+  if (decide_query != nullptr && !gst_base_transform_is_passthrough(trans)) {
+    GstCaps* caps = nullptr;
+    gboolean need_pool = FALSE;
+    gst_query_parse_allocation(query, &caps, &need_pool);
+    guint size = 0;
+    if (GstBufferPool* pool = need_pool != FALSE ? host_pool_for(self, caps, size) : nullptr) {
+      gst_query_add_allocation_pool(query, pool, size, 0, 0);
+      gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+      gst_object_unref(pool);
+      GST_DEBUG_OBJECT(self, "offered a host frame pool upstream");
+      return TRUE;
+    }
+  }
+  return GST_BASE_TRANSFORM_CLASS(gst_clinvid_color_parent_class)
+      ->propose_allocation(trans, decide_query, query);
+}
+
+// Where the output goes: on the GPU backend, a host frame pool of our own, so that the shader
+// writes where the encoder reads.
+static gboolean gst_clinvid_color_decide_allocation(GstBaseTransform* trans, GstQuery* query) {
+  GstClinvidColor* self = GST_CLINVID_COLOR(trans);
+  GstCaps* caps = nullptr;
+  gst_query_parse_allocation(query, &caps, nullptr);
+  guint size = 0;
+  if (GstBufferPool* pool = host_pool_for(self, caps, size)) {
+    if (gst_query_get_n_allocation_pools(query) > 0) {
+      gst_query_set_nth_allocation_pool(query, 0, pool, size, 0, 0);
+    } else {
+      gst_query_add_allocation_pool(query, pool, size, 0, 0);
+    }
+    gst_object_unref(pool);
+    GST_DEBUG_OBJECT(self, "output frames from a host frame pool");
+  }
+  return GST_BASE_TRANSFORM_CLASS(gst_clinvid_color_parent_class)->decide_allocation(trans, query);
 }
 
 // Replaces GstVideoFilter's transform, which posts only a warning and pushes the
@@ -579,6 +651,15 @@ static void gst_clinvid_color_class_init(gpointer klass, gpointer /*class_data*/
                           "The backend in use once started: gpu or cpu; none before",
                           DEFAULT_PROP_ACTIVE_BACKEND, kReadOnly));
 
+  g_object_class_install_property(
+      gobject_class, PROP_STAGED_FRAMES,
+      g_param_spec_uint64("staged-frames", "Staged frames",
+                          "Frames the GPU backend copied through staging memory on the CPU "
+                          "since start, because the input or output buffer was not from "
+                          "clinvid's host frame pools (which the element offers upstream and "
+                          "uses downstream); 0 when every frame was read and written in place",
+                          0, G_MAXUINT64, 0, kReadOnly));
+
   gst_element_class_set_static_metadata(
       element_class, "clinvid colour standardiser", "Filter/Effect/Converter/Video",
       "Standardises colour with a calibration profile and converts between NV12, I420, YUY2, "
@@ -596,6 +677,8 @@ static void gst_clinvid_color_class_init(gpointer klass, gpointer /*class_data*/
   // passthrough is pushed as it came, not handed to GstVideoFilter's in-place path.
   trans_class->passthrough_on_same_caps = FALSE;
   trans_class->before_transform = gst_clinvid_color_before_transform;
+  trans_class->propose_allocation = gst_clinvid_color_propose_allocation;
+  trans_class->decide_allocation = gst_clinvid_color_decide_allocation;
   trans_class->transform_ip = nullptr;
 
   filter_class->set_info = gst_clinvid_color_set_info;

@@ -77,6 +77,14 @@ std::uint64_t ColorProcessor::last_gpu_ns() const noexcept {
   return standardiser_ ? standardiser_->last_gpu_ns() : 0;
 }
 
+bool ColorProcessor::last_staged() const noexcept {
+  return standardiser_ && standardiser_->last_staged();
+}
+
+std::shared_ptr<gpu::Context> ColorProcessor::gpu_context() const {
+  return backend() == colour::Standardiser::Backend::gpu ? context_ : nullptr;
+}
+
 colour::Standardiser::Backend ColorProcessor::backend() const noexcept {
   return standardiser_ ? standardiser_->backend() : colour::Standardiser::Backend::invalid;
 }

@@ -51,6 +51,11 @@ class ColorProcessor {
                                const colour::StandardiseSettings& settings);
 
   [[nodiscard]] std::uint64_t last_gpu_ns() const noexcept;
+  // Whether the last frame on the GPU backend was copied through staging memory on the CPU
+  // (it, or the output buffer, was not in gpu::HostFrameMemory).
+  [[nodiscard]] bool last_staged() const noexcept;
+  // The Vulkan context when the GPU backend runs; null otherwise.
+  [[nodiscard]] std::shared_ptr<gpu::Context> gpu_context() const;
   [[nodiscard]] colour::Standardiser::Backend backend() const noexcept;
   // Name of the Vulkan device; empty when none was opened (the cpu backend).
   [[nodiscard]] std::string device_name() const;

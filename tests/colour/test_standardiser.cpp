@@ -2,7 +2,9 @@
 // standardise_frame_cpu() within 1 LSB, the fast CPU backend within kFastCpuMaxLsb, over
 // formats, matrices, ranges, odd sizes, modes and correction paths; and the errors.
 #include <algorithm>
+#include <array>
 #include <cstdlib>
+#include <memory>
 #include <random>
 #include <string>
 #include <tuple>
@@ -12,6 +14,7 @@
 
 #include "colour/calibrate.hpp"
 #include "colour/standardiser.hpp"
+#include "gpu/host_frame.hpp"
 #include "synthetic_cases.hpp"
 
 namespace clinvid::colour::testing {
@@ -251,6 +254,103 @@ TEST_P(StandardiserBackends, RefusesBadCallsClearly) {
 INSTANTIATE_TEST_SUITE_P(Backends, StandardiserBackends,
                          ::testing::Values(Backend::gpu, Backend::cpu), [](const auto& param_info) {
                            return std::string(param_info.param == Backend::gpu ? "gpu" : "cpu");
+                         });
+
+// A frame laid out in gpu::HostFrameMemory as a GStreamer buffer might be: `lead` bytes in,
+// each row padded by 8 bytes beyond a multiple of 4.
+struct HostFrame {
+  std::unique_ptr<gpu::HostFrameMemory> memory;
+  FrameView view;
+};
+
+HostFrame host_frame(const std::shared_ptr<gpu::Context>& ctx, PixelFormat format, std::uint32_t w,
+                     std::uint32_t h, std::size_t lead) {
+  HostFrame f;
+  f.view.format = format;
+  f.view.width = w;
+  f.view.height = h;
+  std::array<std::size_t, 3> offsets{};
+  std::size_t size = lead;
+  for (int p = 0; p < plane_count(format); ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    const PlaneExtent e = plane_extent(format, w, h, p);
+    f.view.strides[i] = (e.row_bytes + 3) / 4 * 4 + 8;
+    offsets[i] = size;
+    size += f.view.strides[i] * e.rows;
+  }
+  auto memory = gpu::HostFrameMemory::create(ctx, size + 64);
+  EXPECT_TRUE(memory) << memory.error().message();
+  if (!memory) return f;
+  f.memory = std::move(*memory);
+  for (int p = 0; p < plane_count(format); ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    f.view.planes[i] = reinterpret_cast<std::uint8_t*>(f.memory->data()) + offsets[i];
+  }
+  return f;
+}
+
+void copy_frame(const ConstFrameView& from, const FrameView& to) {
+  for (int p = 0; p < plane_count(from.format); ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    const PlaneExtent e = plane_extent(from.format, from.width, from.height, p);
+    for (std::uint32_t y = 0; y < e.rows; ++y) {
+      std::copy_n(from.planes[i] + y * from.strides[i], e.row_bytes,
+                  to.planes[i] + y * to.strides[i]);
+    }
+  }
+}
+
+// Frames in host frame memory are read and written in place by the device (no staging copy
+// on the CPU), with the same result as ordinary frames, whatever their offsets and strides;
+// one side in ordinary memory is staged and still right.
+class StandardiserGpu : public ::testing::TestWithParam<bool> {};
+
+TEST_P(StandardiserGpu, ReadsAndWritesHostFrameMemoryInPlace) {
+  auto ctx = gpu::Context::shared();
+  ASSERT_TRUE(ctx) << ctx.error().message();
+  // true: a discrete GPU's path, copying between host frame memory and its own memory.
+  if (GetParam()) ::setenv("CLINVID_VK_DEVICE_COPIES", "1", 1);
+  auto created = Standardiser::create(Backend::gpu, *ctx);
+  ::unsetenv("CLINVID_VK_DEVICE_COPIES");
+  ASSERT_TRUE(created) << created.error().message();
+  auto s = std::move(*created);
+  ASSERT_TRUE(s->set_correction(hand_built_correction()));
+  StandardiseSettings settings{StandardiseMode::standardise,
+                               CorrectionPath::model,
+                               {YuvMatrix::bt709, YuvRange::limited},
+                               {YuvMatrix::bt709, YuvRange::limited}};
+  std::uint32_t seed = 100;
+  for (auto [in, out] : {std::pair{PixelFormat::i420, PixelFormat::i420},
+                         std::pair{PixelFormat::nv12, PixelFormat::rgba},
+                         std::pair{PixelFormat::yuy2, PixelFormat::nv12}}) {
+    for (auto [w, h] : {std::pair{640U, 360U}, std::pair{385U, 289U}, std::pair{3U, 5U}}) {
+      SCOPED_TRACE(std::string(to_string(in)) + "->" + std::string(to_string(out)) + " " +
+                   std::to_string(w) + "x" + std::to_string(h));
+      const Frame src = random_frame(in, w, h, seed++);
+      Frame want = Frame::allocate(out, w, h).value();
+      ASSERT_TRUE(s->process(src.view(), want.view(), settings));
+      EXPECT_TRUE(s->last_staged());
+
+      HostFrame host_src = host_frame(*ctx, in, w, h, 256);
+      HostFrame host_dst = host_frame(*ctx, out, w, h, 64);
+      ASSERT_TRUE(host_src.memory && host_dst.memory);
+      copy_frame(src.view(), host_src.view);
+      ASSERT_TRUE(s->process(host_src.view.as_const(), host_dst.view, settings));
+      EXPECT_FALSE(s->last_staged());
+      EXPECT_EQ(max_difference(std::as_const(want).view(), host_dst.view.as_const()), 0);
+
+      Frame mixed = Frame::allocate(out, w, h).value();
+      ASSERT_TRUE(s->process(host_src.view.as_const(), mixed.view(), settings));
+      EXPECT_TRUE(s->last_staged());
+      EXPECT_EQ(max_difference(std::as_const(want).view(), std::as_const(mixed).view()), 0);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, StandardiserGpu, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? std::string("device_copies")
+                                              : std::string("in_place");
                          });
 
 TEST(Standardiser, GpuNeedsAContextAndABackend) {

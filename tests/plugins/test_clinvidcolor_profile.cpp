@@ -11,6 +11,7 @@
 #include "colour/standardiser.hpp"
 #include "colour_fixtures.hpp"
 #include "gpu/context.hpp"
+#include "gpu/host_frame.hpp"
 #include "gst_test_env.hpp"
 
 namespace clinvid::test {
@@ -193,6 +194,97 @@ TEST_F(ClinvidColorProfile, FramesPassUntouchedUntilAProfileIsSetWhilePlaying) {
   ASSERT_NO_FATAL_FAILURE(push(same, delta_e));
   EXPECT_TRUE(same) << "the profile was dropped";
   EXPECT_DOUBLE_EQ(delta_e, raw_delta_e);
+}
+
+std::uint64_t staged_frames(GstElement* element) {
+  guint64 staged = 0;
+  g_object_get(element, "staged-frames", &staged, nullptr);
+  return staged;
+}
+
+// On the GPU backend the element offers upstream a pool of host frame memory and writes into
+// one of its own: a frame from that pool is standardised with no CPU copy (staged-frames stays
+// 0) and into memory the device wrote in place, with the same result as the same frame from
+// ordinary memory, which is staged.
+TEST_F(ClinvidColorProfile, GpuBackendStandardisesFramesFromItsPoolsInPlace) {
+  const GstVideoInfo info = video_info("I420", 640, 360, Colorimetry::bt709_limited);
+  HarnessPtr h(
+      gst_harness_new_parse(("clinvidcolor backend=gpu profile=" + profile_.string()).c_str()));
+  gst_harness_set_caps(h.get(), caps_of(info).release(), caps_of(info).release());
+  const ElementPtr colour(gst_harness_find_element(h.get(), "clinvidcolor"));
+  ASSERT_TRUE(colour);
+
+  const CapsPtr caps = caps_of(info);
+  GstQuery* query = gst_query_new_allocation(caps.get(), TRUE);
+  ASSERT_TRUE(gst_pad_peer_query(h->srcpad, query));
+  ASSERT_GE(gst_query_get_n_allocation_pools(query), 1U);
+  GstBufferPool* pool = nullptr;
+  guint size = 0;
+  guint min = 0;
+  guint max = 0;
+  gst_query_parse_nth_allocation_pool(query, 0, &pool, &size, &min, &max);
+  gst_query_unref(query);
+  ASSERT_NE(pool, nullptr);
+  const std::unique_ptr<GstBufferPool, ObjectDeleter> pool_owner(pool);  // unref at the end
+  GstStructure* config = gst_buffer_pool_get_config(pool);
+  gst_buffer_pool_config_set_params(config, caps.get(), size, min, max);
+  gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  ASSERT_TRUE(gst_buffer_pool_set_config(pool, config));
+  ASSERT_TRUE(gst_buffer_pool_set_active(pool, TRUE));
+
+  const BufferPtr ordinary = random_frame(info, 7);
+  GstBuffer* pooled = nullptr;
+  ASSERT_EQ(gst_buffer_pool_acquire_buffer(pool, &pooled, nullptr), GST_FLOW_OK);
+  {
+    GstMapInfo map;
+    ASSERT_TRUE(gst_buffer_map(ordinary.get(), &map, GST_MAP_READ));
+    EXPECT_EQ(gst_buffer_fill(pooled, 0, map.data, map.size), map.size);
+    gst_buffer_unmap(ordinary.get(), &map);
+  }
+  BufferPtr in_place(gst_harness_push_and_pull(h.get(), pooled));
+  ASSERT_TRUE(in_place);
+  EXPECT_EQ(staged_frames(colour.get()), 0U) << "a frame from the pool was copied";
+  auto context = gpu::Context::shared();
+  ASSERT_TRUE(context);
+  MappedFrame got(info, in_place.get(), GST_MAP_READ);
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(gpu::find_host_frame(**context, got.const_view()))
+      << "the output is not in host frame memory";
+
+  BufferPtr staged(gst_harness_push_and_pull(h.get(), gst_buffer_ref(ordinary.get())));
+  ASSERT_TRUE(staged);
+  EXPECT_EQ(staged_frames(colour.get()), 1U);
+  MappedFrame want(info, staged.get(), GST_MAP_READ);
+  ASSERT_TRUE(want.ok());
+  std::string where;
+  EXPECT_EQ(max_abs_diff(got.const_view(), want.const_view(), &where), 0) << where;
+  EXPECT_TRUE(gst_buffer_pool_set_active(pool, FALSE));
+}
+
+// In a live pipeline (a camera, queues, a tee and an encoder as a capture branch has them), the
+// camera writes into the offered pool and the encoder reads from the element's own: no frame
+// is copied on the CPU.
+TEST_F(ClinvidColorProfile, GpuBackendCopiesNoFrameInACaptureLikePipeline) {
+  GError* error = nullptr;
+  const ElementPtr pipeline(gst_parse_launch(
+      ("videotestsrc num-buffers=12 ! video/x-raw,format=I420,width=320,height=240 ! queue ! "
+       "clinvidcolor name=colour backend=gpu profile=" +
+       profile_.string() +
+       " ! video/x-raw,format=I420 ! tee name=t t. ! queue ! fakesink t. ! queue ! "
+       "x264enc tune=zerolatency speed-preset=ultrafast ! fakesink")
+          .c_str(),
+      &error));
+  ASSERT_EQ(error, nullptr) << error->message;
+  gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
+  const BusPtr bus(gst_element_get_bus(pipeline.get()));
+  const MessagePtr message(
+      gst_bus_timed_pop_filtered(bus.get(), 60 * GST_SECOND,
+                                 static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR)));
+  ASSERT_TRUE(message);
+  EXPECT_EQ(GST_MESSAGE_TYPE(message.get()), GST_MESSAGE_EOS) << describe(message.get());
+  const ElementPtr colour(gst_bin_get_by_name(GST_BIN(pipeline.get()), "colour"));
+  EXPECT_EQ(staged_frames(colour.get()), 0U);
+  gst_element_set_state(pipeline.get(), GST_STATE_NULL);
 }
 
 TEST_F(ClinvidColorProfile, LaunchLineWithAProfileRuns) {
