@@ -485,38 +485,20 @@ static void gst_clinvid_color_before_transform(GstBaseTransform* trans, GstBuffe
   }
 }
 
-// A host frame pool for `caps` on the GPU backend (nullptr otherwise, or when the device has
-// no memory for one): frames in it are read or written by the device in place.
-static GstBufferPool* host_pool_for(GstClinvidColor* self, GstCaps* caps, guint& size) {
-  auto context = self->state->processor.gpu_context();
-  if (!context || caps == nullptr || !clinvid::gst::host_frame_pool_supported(context)) {
-    return nullptr;
-  }
-  GstVideoInfo info;
-  if (gst_video_info_from_caps(&info, caps) == FALSE) return nullptr;
-  GstBufferPool* pool = clinvid::gst::host_frame_pool_new(std::move(context));
-  GstStructure* config = gst_buffer_pool_get_config(pool);
-  size = static_cast<guint>(info.size);
-  gst_buffer_pool_config_set_params(config, caps, size, 0, 0);
-  gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-  if (gst_buffer_pool_set_config(pool, config) == FALSE) {
-    gst_object_unref(pool);
-    return nullptr;
-  }
-  return pool;
-}
-
 // Upstream asks where to put its frames: on the GPU backend, in a host frame pool, so that the
 // shader reads them where the camera wrote them.
 static gboolean gst_clinvid_color_propose_allocation(GstBaseTransform* trans,
                                                      GstQuery* decide_query, GstQuery* query) {
   GstClinvidColor* self = GST_CLINVID_COLOR(trans);
-  if (decide_query != nullptr && !gst_base_transform_is_passthrough(trans)) {
-    GstCaps* caps = nullptr;
-    gboolean need_pool = FALSE;
-    gst_query_parse_allocation(query, &caps, &need_pool);
+  GstCaps* caps = nullptr;
+  gboolean need_pool = FALSE;
+  gst_query_parse_allocation(query, &caps, &need_pool);
+  // In passthrough (decide_query null) the query is downstream's to answer.
+  if (decide_query != nullptr && need_pool != FALSE) {
     guint size = 0;
-    if (GstBufferPool* pool = need_pool != FALSE ? host_pool_for(self, caps, size) : nullptr) {
+    GstBufferPool* pool =
+        clinvid::gst::host_frame_pool_for(self->state->processor.gpu_context(), caps, size);
+    if (pool != nullptr) {
       gst_query_add_allocation_pool(query, pool, size, 0, 0);
       gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
       gst_object_unref(pool);
@@ -535,7 +517,8 @@ static gboolean gst_clinvid_color_decide_allocation(GstBaseTransform* trans, Gst
   GstCaps* caps = nullptr;
   gst_query_parse_allocation(query, &caps, nullptr);
   guint size = 0;
-  if (GstBufferPool* pool = host_pool_for(self, caps, size)) {
+  if (GstBufferPool* pool =
+          clinvid::gst::host_frame_pool_for(self->state->processor.gpu_context(), caps, size)) {
     if (gst_query_get_n_allocation_pools(query) > 0) {
       gst_query_set_nth_allocation_pool(query, 0, pool, size, 0, 0);
     } else {

@@ -135,9 +135,23 @@ GstBufferPool* host_frame_pool_new(std::shared_ptr<gpu::Context> context) {
   return GST_BUFFER_POOL(pool);
 }
 
-bool host_frame_pool_supported(const std::shared_ptr<gpu::Context>& context) {
-  if (!context) return false;
-  return static_cast<bool>(gpu::HostFrameMemory::create(context, 4096));
+GstBufferPool* host_frame_pool_for(std::shared_ptr<gpu::Context> context, GstCaps* caps,
+                                   guint& size) {
+  GstVideoInfo info;
+  if (!context || caps == nullptr || gst_video_info_from_caps(&info, caps) == FALSE) {
+    return nullptr;
+  }
+  if (!gpu::HostFrameMemory::create(context, 4096)) return nullptr;  // no such memory type
+  GstBufferPool* pool = host_frame_pool_new(std::move(context));
+  GstStructure* config = gst_buffer_pool_get_config(pool);
+  size = static_cast<guint>(info.size);
+  gst_buffer_pool_config_set_params(config, caps, size, 0, 0);
+  gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  if (gst_buffer_pool_set_config(pool, config) == FALSE) {
+    gst_object_unref(pool);
+    return nullptr;
+  }
+  return pool;
 }
 
 }  // namespace clinvid::gst

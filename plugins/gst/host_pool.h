@@ -19,7 +19,10 @@ namespace clinvid::gst {
 // with gst_buffer_pool_config_set_params (video caps) before activating.
 [[nodiscard]] GstBufferPool* host_frame_pool_new(std::shared_ptr<gpu::Context> context);
 
-// Whether `context` has the memory such a pool needs (host-visible, coherent, cached).
-[[nodiscard]] bool host_frame_pool_supported(const std::shared_ptr<gpu::Context>& context);
+// A pool configured for the video `caps` (its frame size in `size`, no minimum or maximum
+// count, video meta on), or nullptr when `context` is null (not the GPU backend), the caps are
+// not raw video, or the device has no memory for such a pool (host-visible, coherent, cached).
+[[nodiscard]] GstBufferPool* host_frame_pool_for(std::shared_ptr<gpu::Context> context,
+                                                 GstCaps* caps, guint& size);
 
 }  // namespace clinvid::gst
