@@ -20,26 +20,6 @@ namespace {
 
 constexpr std::string_view kLogModule = "studio.calibration";
 
-ConstFrameView rgba_view(const PreviewFrame& frame) {
-  ConstFrameView view;
-  view.format = PixelFormat::rgba;
-  view.width = frame.width;
-  view.height = frame.height;
-  view.planes[0] = frame.rgba.data();
-  view.strides[0] = std::size_t{frame.width} * 4;
-  return view;
-}
-
-FrameView rgba_view(std::vector<std::uint8_t>& pixels, std::uint32_t width, std::uint32_t height) {
-  FrameView view;
-  view.format = PixelFormat::rgba;
-  view.width = width;
-  view.height = height;
-  view.planes[0] = pixels.data();
-  view.strides[0] = std::size_t{width} * 4;
-  return view;
-}
-
 // "2026-11-23T05:13:16Z" -> "20261123T051316Z", for file names.
 std::string compact_time(const std::string& iso) {
   std::string out;
@@ -215,7 +195,7 @@ void CalibrationWorker::handle(CalibrateJob& job) {
               fmt::format("cam{} has shown no frame yet: wait for its preview.", job.camera));
     return;
   }
-  auto chart = colour::detect_chart(rgba_view(frame));
+  auto chart = colour::detect_chart(frame.view());
   if (!chart) {
     if (chart.error().code == Errc::not_found) {
       set_state(job.camera, CalibrationState::no_chart,
@@ -235,7 +215,7 @@ void CalibrationWorker::handle(CalibrateJob& job) {
                           profile.error().message()));
     return;
   }
-  auto hash = colour::frame_sha256(rgba_view(frame));
+  auto hash = colour::frame_sha256(frame.view());
   if (hash) profile->chart_frame_sha256 = *hash;
   found(job.camera, frame, *chart, std::move(*profile));
 }
@@ -255,7 +235,7 @@ void CalibrationWorker::handle(MatchJob& job) {
     }
   }
   for (std::size_t i = 0; i < frames.size(); ++i) {
-    inputs.push_back({job.sources[i].first, rgba_view(frames[i])});
+    inputs.push_back({job.sources[i].first, frames[i].view()});
   }
   colour::CalibrationOptions options;
   auto calibrated = colour::calibrate_cameras(inputs, options);
@@ -340,14 +320,13 @@ void CalibrationWorker::found(std::size_t camera, const PreviewFrame& frame,
     view_error = set.error().message();
   } else {
     colour::StandardiseSettings settings;
-    auto done =
-        (*standardiser)
-            ->process(rgba_view(frame), rgba_view(after, frame.width, frame.height), settings);
+    auto done = (*standardiser)
+                    ->process(frame.view(), rgba_view(after, frame.width, frame.height), settings);
     settings.mode = colour::StandardiseMode::difference;
     if (done) {
-      done = (*standardiser)
-                 ->process(rgba_view(frame), rgba_view(difference, frame.width, frame.height),
-                           settings);
+      done =
+          (*standardiser)
+              ->process(frame.view(), rgba_view(difference, frame.width, frame.height), settings);
     }
     if (!done) view_error = done.error().message();
   }

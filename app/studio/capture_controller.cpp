@@ -333,25 +333,15 @@ bool CaptureController::standardise_previews(Worker& worker) {
     const PreviewFrame& frame = worker.scratch;
     if (frame.sequence == 0) continue;
     worker.standardised.resize(frame.rgba.size());
-    ConstFrameView src;
-    src.format = PixelFormat::rgba;
-    src.width = frame.width;
-    src.height = frame.height;
-    src.planes[0] = frame.rgba.data();
-    src.strides[0] = std::size_t{frame.width} * 4;
-    FrameView dst;
-    dst.format = PixelFormat::rgba;
-    dst.width = frame.width;
-    dst.height = frame.height;
-    dst.planes[0] = worker.standardised.data();
-    dst.strides[0] = src.strides[0];
-    if (auto done = worker.standardisers[i]->process(src, dst, colour::StandardiseSettings{});
+    const FrameView dst = rgba_view(worker.standardised, frame.width, frame.height);
+    if (auto done =
+            worker.standardisers[i]->process(frame.view(), dst, colour::StandardiseSettings{});
         !done) {
       log(LogLevel::warn, kLogModule, "cam{}: standardising the preview: {}", i,
           done.error().message());
       continue;
     }
-    cameras_[i]->standardised.publish(worker.standardised.data(), src.strides[0], frame.width,
+    cameras_[i]->standardised.publish(worker.standardised.data(), dst.strides[0], frame.width,
                                       frame.height);
   }
   return any;

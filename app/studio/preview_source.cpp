@@ -26,6 +26,27 @@ struct PreviewSource::TestCamera {
 
 PreviewSource::PreviewSource(PreviewSlot& slot) : slot_(&slot) {}
 
+ConstFrameView PreviewFrame::view() const noexcept {
+  ConstFrameView out;
+  out.format = PixelFormat::rgba;
+  out.width = width;
+  out.height = height;
+  out.planes[0] = rgba.data();
+  out.strides[0] = std::size_t{width} * 4;
+  return out;
+}
+
+FrameView rgba_view(std::vector<std::uint8_t>& pixels, std::uint32_t width,
+                    std::uint32_t height) noexcept {
+  FrameView out;
+  out.format = PixelFormat::rgba;
+  out.width = width;
+  out.height = height;
+  out.planes[0] = pixels.data();
+  out.strides[0] = std::size_t{width} * 4;
+  return out;
+}
+
 namespace {
 
 constexpr std::string_view kLogModule = "studio.preview";

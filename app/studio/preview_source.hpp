@@ -33,6 +33,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
+#include "core/frame.hpp"
 #include "core/result.hpp"
 #include "gst_ptr.hpp"
 
@@ -44,7 +45,14 @@ struct PreviewFrame {
   std::uint32_t width = 0;
   std::uint32_t height = 0;
   std::uint64_t sequence = 0;  // 1 for the first frame of the pipeline; 0 = no frame
+
+  // The frame as the engine sees RGBA (tightly packed rows).
+  [[nodiscard]] ConstFrameView view() const noexcept;
 };
+
+// `pixels` (width * height * 4 bytes, tightly packed) as an RGBA frame the engine writes.
+[[nodiscard]] FrameView rgba_view(std::vector<std::uint8_t>& pixels, std::uint32_t width,
+                                  std::uint32_t height) noexcept;
 
 // The latest frame of one camera. A single producer (the streaming thread) publishes; a
 // single consumer (the UI thread) takes. The mutex is held only to swap vectors, never for a

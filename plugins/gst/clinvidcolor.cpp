@@ -63,31 +63,6 @@ namespace {
 
 using namespace clinvid::gst;  // ColorSettings, DEFAULT_PROP_* and the helpers
 
-enum {
-  PROP_0,
-  PROP_MATRIX,
-  PROP_RANGE,
-  PROP_GPU_DEVICE,
-  PROP_LAST_GPU_TIME_NS,
-  PROP_PROFILE,
-  PROP_MODE,
-  PROP_BACKEND,
-  PROP_CORRECTION,
-  PROP_ACTIVE_BACKEND,
-  PROP_STAGED_FRAMES,
-};
-
-constexpr const char* DEFAULT_PROP_GPU_DEVICE = nullptr;
-constexpr std::uint64_t DEFAULT_PROP_LAST_GPU_TIME_NS = 0;
-constexpr const char* DEFAULT_PROP_PROFILE = nullptr;
-constexpr const char* DEFAULT_PROP_ACTIVE_BACKEND = "none";
-
-constexpr auto kReadWriteWhilePlaying = static_cast<GParamFlags>(
-    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
-constexpr auto kReadWriteWhileStopped =
-    static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
-constexpr auto kReadOnly = static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
 // GstMapFlags and GstVideoFrameMapFlags are different enums; C++20 deprecates `|` across them.
 constexpr GstMapFlags frame_map_flags(GstMapFlags access) {
   return static_cast<GstMapFlags>(static_cast<unsigned>(access) |
@@ -578,70 +553,7 @@ static void gst_clinvid_color_class_init(gpointer klass, gpointer /*class_data*/
   gobject_class->get_property = gst_clinvid_color_get_property;
   gobject_class->finalize = gst_clinvid_color_finalize;
 
-  g_object_class_install_property(
-      gobject_class, PROP_MATRIX,
-      g_param_spec_enum("matrix", "YUV matrix",
-                        "YUV matrix of the YUV side(s); auto takes it from the caps colorimetry "
-                        "(BT.601 or BT.709)",
-                        GST_TYPE_CLINVID_COLOR_MATRIX, DEFAULT_PROP_MATRIX,
-                        kReadWriteWhilePlaying));
-  g_object_class_install_property(
-      gobject_class, PROP_RANGE,
-      g_param_spec_enum("range", "YUV range",
-                        "Quantisation range of the YUV side(s); auto takes it from the caps "
-                        "colorimetry",
-                        GST_TYPE_CLINVID_COLOR_RANGE, DEFAULT_PROP_RANGE, kReadWriteWhilePlaying));
-  g_object_class_install_property(
-      gobject_class, PROP_GPU_DEVICE,
-      g_param_spec_string("gpu-device", "GPU device",
-                          "Name of the Vulkan device that runs the shaders; NULL until the "
-                          "element has started (READY to PAUSED)",
-                          DEFAULT_PROP_GPU_DEVICE, kReadOnly));
-  g_object_class_install_property(
-      gobject_class, PROP_LAST_GPU_TIME_NS,
-      g_param_spec_uint64("last-gpu-time-ns", "Last GPU time (ns)",
-                          "Device time the last frame's compute dispatches took, in "
-                          "nanoseconds; 0 before the first frame or without GPU timestamps",
-                          0, G_MAXUINT64, DEFAULT_PROP_LAST_GPU_TIME_NS, kReadOnly));
-  g_object_class_install_property(
-      gobject_class, PROP_PROFILE,
-      g_param_spec_string("profile", "Calibration profile",
-                          "Path of a calibration profile (JSON, from 'clinvid calibrate'); read "
-                          "at start and on the next frame after a change",
-                          DEFAULT_PROP_PROFILE, kReadWriteWhilePlaying));
-  g_object_class_install_property(
-      gobject_class, PROP_MODE,
-      g_param_spec_enum("mode", "Mode",
-                        "What to do with the colours; auto standardises when a profile is set "
-                        "and passes them through otherwise",
-                        GST_TYPE_CLINVID_COLOR_MODE, DEFAULT_PROP_MODE, kReadWriteWhilePlaying));
-  g_object_class_install_property(
-      gobject_class, PROP_BACKEND,
-      g_param_spec_enum("backend", "Backend",
-                        "Where frames are processed; auto: the GPU unless the Vulkan device is "
-                        "a CPU (lavapipe). Read at start",
-                        GST_TYPE_CLINVID_COLOR_BACKEND, DEFAULT_PROP_BACKEND,
-                        kReadWriteWhileStopped));
-  g_object_class_install_property(
-      gobject_class, PROP_CORRECTION,
-      g_param_spec_enum("correction", "Correction path",
-                        "Apply the profile's model per pixel, or its 33^3 3D LUT",
-                        GST_TYPE_CLINVID_COLOR_CORRECTION, DEFAULT_PROP_CORRECTION,
-                        kReadWriteWhilePlaying));
-  g_object_class_install_property(
-      gobject_class, PROP_ACTIVE_BACKEND,
-      g_param_spec_string("active-backend", "Active backend",
-                          "The backend in use once started: gpu or cpu; none before",
-                          DEFAULT_PROP_ACTIVE_BACKEND, kReadOnly));
-
-  g_object_class_install_property(
-      gobject_class, PROP_STAGED_FRAMES,
-      g_param_spec_uint64("staged-frames", "Staged frames",
-                          "Frames the GPU backend copied through staging memory on the CPU "
-                          "since start, because the input or output buffer was not from "
-                          "clinvid's host frame pools (which the element offers upstream and "
-                          "uses downstream); 0 when every frame was read and written in place",
-                          0, G_MAXUINT64, 0, kReadOnly));
+  install_color_properties(gobject_class);
 
   gst_element_class_set_static_metadata(
       element_class, "clinvid colour standardiser", "Filter/Effect/Converter/Video",

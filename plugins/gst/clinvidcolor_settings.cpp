@@ -62,8 +62,84 @@ GType gst_clinvid_color_correction_get_type(void) {
 }
 
 namespace clinvid::gst {
-namespace {
 
+namespace {
+constexpr auto kReadWriteWhilePlaying = static_cast<GParamFlags>(
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+constexpr auto kReadWriteWhileStopped =
+    static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+constexpr auto kReadOnly = static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+}  // namespace
+
+void install_color_properties(GObjectClass* gobject_class) {
+  g_object_class_install_property(
+      gobject_class, PROP_MATRIX,
+      g_param_spec_enum("matrix", "YUV matrix",
+                        "YUV matrix of the YUV side(s); auto takes it from the caps colorimetry "
+                        "(BT.601 or BT.709)",
+                        GST_TYPE_CLINVID_COLOR_MATRIX, DEFAULT_PROP_MATRIX,
+                        kReadWriteWhilePlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_RANGE,
+      g_param_spec_enum("range", "YUV range",
+                        "Quantisation range of the YUV side(s); auto takes it from the caps "
+                        "colorimetry",
+                        GST_TYPE_CLINVID_COLOR_RANGE, DEFAULT_PROP_RANGE, kReadWriteWhilePlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_GPU_DEVICE,
+      g_param_spec_string("gpu-device", "GPU device",
+                          "Name of the Vulkan device that runs the shaders; NULL until the "
+                          "element has started (READY to PAUSED)",
+                          DEFAULT_PROP_GPU_DEVICE, kReadOnly));
+  g_object_class_install_property(
+      gobject_class, PROP_LAST_GPU_TIME_NS,
+      g_param_spec_uint64("last-gpu-time-ns", "Last GPU time (ns)",
+                          "Device time the last frame's compute dispatches took, in "
+                          "nanoseconds; 0 before the first frame or without GPU timestamps",
+                          0, G_MAXUINT64, DEFAULT_PROP_LAST_GPU_TIME_NS, kReadOnly));
+  g_object_class_install_property(
+      gobject_class, PROP_PROFILE,
+      g_param_spec_string("profile", "Calibration profile",
+                          "Path of a calibration profile (JSON, from 'clinvid calibrate'); read "
+                          "at start and on the next frame after a change",
+                          DEFAULT_PROP_PROFILE, kReadWriteWhilePlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_MODE,
+      g_param_spec_enum("mode", "Mode",
+                        "What to do with the colours; auto standardises when a profile is set "
+                        "and passes them through otherwise",
+                        GST_TYPE_CLINVID_COLOR_MODE, DEFAULT_PROP_MODE, kReadWriteWhilePlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_BACKEND,
+      g_param_spec_enum("backend", "Backend",
+                        "Where frames are processed; auto: the GPU unless the Vulkan device is "
+                        "a CPU (lavapipe). Read at start",
+                        GST_TYPE_CLINVID_COLOR_BACKEND, DEFAULT_PROP_BACKEND,
+                        kReadWriteWhileStopped));
+  g_object_class_install_property(
+      gobject_class, PROP_CORRECTION,
+      g_param_spec_enum("correction", "Correction path",
+                        "Apply the profile's model per pixel, or its 33^3 3D LUT",
+                        GST_TYPE_CLINVID_COLOR_CORRECTION, DEFAULT_PROP_CORRECTION,
+                        kReadWriteWhilePlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_ACTIVE_BACKEND,
+      g_param_spec_string("active-backend", "Active backend",
+                          "The backend in use once started: gpu or cpu; none before",
+                          DEFAULT_PROP_ACTIVE_BACKEND, kReadOnly));
+
+  g_object_class_install_property(
+      gobject_class, PROP_STAGED_FRAMES,
+      g_param_spec_uint64("staged-frames", "Staged frames",
+                          "Frames the GPU backend copied through staging memory on the CPU "
+                          "since start, because the input or output buffer was not from "
+                          "clinvid's host frame pools (which the element offers upstream and "
+                          "uses downstream); 0 when every frame was read and written in place",
+                          0, G_MAXUINT64, 0, kReadOnly));
+}
+
+namespace {
 // Copies a caps structure with every supported format and without the fields that only
 // describe one format family.
 GstStructure* any_format_structure(const GstStructure* structure,

@@ -25,6 +25,29 @@ inline constexpr GstClinvidColorBackend DEFAULT_PROP_BACKEND = GST_CLINVID_COLOR
 inline constexpr GstClinvidColorCorrection DEFAULT_PROP_CORRECTION =
     GST_CLINVID_COLOR_CORRECTION_MODEL;
 
+// clinvidcolor's property ids, in installation order.
+enum ColorProperty : guint {
+  PROP_0,
+  PROP_MATRIX,
+  PROP_RANGE,
+  PROP_GPU_DEVICE,
+  PROP_LAST_GPU_TIME_NS,
+  PROP_PROFILE,
+  PROP_MODE,
+  PROP_BACKEND,
+  PROP_CORRECTION,
+  PROP_ACTIVE_BACKEND,
+  PROP_STAGED_FRAMES,
+};
+
+inline constexpr const char* DEFAULT_PROP_GPU_DEVICE = nullptr;
+inline constexpr std::uint64_t DEFAULT_PROP_LAST_GPU_TIME_NS = 0;
+inline constexpr const char* DEFAULT_PROP_PROFILE = nullptr;
+inline constexpr const char* DEFAULT_PROP_ACTIVE_BACKEND = "none";
+
+// Installs every property above on clinvidcolor's class, with its documentation.
+void install_color_properties(GObjectClass* gobject_class);
+
 struct ColorSettings {
   GstClinvidColorMatrix matrix = DEFAULT_PROP_MATRIX;
   GstClinvidColorRange range = DEFAULT_PROP_RANGE;

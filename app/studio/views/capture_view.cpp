@@ -21,14 +21,6 @@ constexpr float kLabelColumn = 110.0F;
 constexpr double kRateWindowSeconds = 0.5;
 const ImVec4 kRecordColour{0.90F, 0.22F, 0.20F, 1.0F};
 
-void wrapped(const ImVec4& colour, const std::string& line) {
-  ImGui::PushStyleColor(ImGuiCol_Text, colour);
-  ImGui::PushTextWrapPos(0.0F);
-  ImGui::TextUnformatted(line.c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::PopStyleColor();
-}
-
 void field(const char* label, const std::string& value) {
   ImGui::TextColored(kMutedColour, "%s", label);
   ImGui::SameLine(kLabelColumn);
@@ -241,7 +233,7 @@ void CaptureView::draw_consent_section() {
   if (ImGui::Button("Check consent")) (void)check_consent();
   probe_item("capture.check_consent");
   if (!check_message_.empty()) {
-    wrapped(check_allowed_ ? kOkColour : kWarningColour, check_message_);
+    wrapped_text(check_allowed_ ? kOkColour : kWarningColour, check_message_);
   }
   ImGui::Spacing();
 }
@@ -275,8 +267,8 @@ void CaptureView::draw_record_section(const CaptureStatus& status) {
   } else if (status.phase == CapturePhase::starting || status.phase == CapturePhase::stopping) {
     ImGui::TextColored(kMutedColour, "%s...", std::string(to_string(status.phase)).c_str());
   }
-  if (!reason.empty() && !recording) wrapped(kWarningColour, reason);
-  if (!action_error_.empty()) wrapped(kErrorColour, action_error_);
+  if (!reason.empty() && !recording) wrapped_text(kWarningColour, reason);
+  if (!action_error_.empty()) wrapped_text(kErrorColour, action_error_);
   draw_last_outcome(status);
   ImGui::Spacing();
 }
@@ -284,13 +276,13 @@ void CaptureView::draw_record_section(const CaptureStatus& status) {
 void CaptureView::draw_last_outcome(const CaptureStatus& status) const {
   if (!status.last || status.phase == CapturePhase::recording) return;
   const CaptureOutcome& last = *status.last;
-  if (!last.error.empty()) wrapped(kErrorColour, "Last recording: " + last.error);
-  if (!last.problem.empty()) wrapped(kWarningColour, last.problem);
+  if (!last.error.empty()) wrapped_text(kErrorColour, "Last recording: " + last.error);
+  if (!last.problem.empty()) wrapped_text(kWarningColour, last.problem);
   if (!last.recordings.empty()) {
-    wrapped(kOkColour, fmt::format("Last recording: {:.1f} s, {} file(s) in the archive",
-                                   last.seconds, last.recordings.size()));
+    wrapped_text(kOkColour, fmt::format("Last recording: {:.1f} s, {} file(s) in the archive",
+                                        last.seconds, last.recordings.size()));
     for (const auto& [stream, id] : last.recordings) {
-      wrapped(kMutedColour, fmt::format("{}: {}", stream, id));
+      wrapped_text(kMutedColour, fmt::format("{}: {}", stream, id));
     }
   }
 }
@@ -335,12 +327,12 @@ void CaptureView::draw_camera_table(const CaptureStatus& status) const {
   ImGui::EndTable();
   for (std::size_t i = 0; i < status.preview_errors.size(); ++i) {
     if (!status.preview_errors[i].empty()) {
-      wrapped(kErrorColour, fmt::format("cam{}: {}", i, status.preview_errors[i]));
+      wrapped_text(kErrorColour, fmt::format("cam{}: {}", i, status.preview_errors[i]));
     }
   }
   if (recording) {
     for (const capture::StreamStats& stream : status.streams) {
-      if (!stream.error.empty()) wrapped(kErrorColour, stream.id + ": " + stream.error);
+      if (!stream.error.empty()) wrapped_text(kErrorColour, stream.id + ": " + stream.error);
     }
   }
   ImGui::Spacing();
@@ -382,15 +374,15 @@ void CaptureView::draw_overlay_section() {
   probe_item("capture.ghost_opacity");
   ImGui::EndDisabled();
   if (!have_ghost) {
-    wrapped(kMutedColour,
-            "The ghost shows the last frame of the previous recording, to film "
-            "the patient in the same position again.");
+    wrapped_text(kMutedColour,
+                 "The ghost shows the last frame of the previous recording, to film "
+                 "the patient in the same position again.");
   }
   const Converter converter = controller_->converter();
   field("Colour",
         converter == Converter::clinvidcolor ? "clinvidcolor (Vulkan)" : "videoconvert (fallback)");
   if (const std::string warning = controller_->converter_warning(); !warning.empty()) {
-    wrapped(kWarningColour, warning);
+    wrapped_text(kWarningColour, warning);
   }
   ImGui::Spacing();
 }
@@ -407,17 +399,18 @@ void CaptureView::draw_gpu_section() const {
     field("Memory", mebibytes(info.limits.device_local_bytes));
   }
   ImGui::TextColored(kMutedColour, "Why this one");
-  wrapped(ImGui::GetStyleColorVec4(ImGuiCol_Text), context_->choice().reason);
+  wrapped_text(ImGui::GetStyleColorVec4(ImGuiCol_Text), context_->choice().reason);
   if (info.type == VK_PHYSICAL_DEVICE_TYPE_CPU) {
-    wrapped(kWarningColour,
-            "Software rendering (no GPU found): previews and colour work run on the CPU.");
+    wrapped_text(kWarningColour,
+                 "Software rendering (no GPU found): previews and colour work run on the CPU.");
   }
 }
 
 void CaptureView::draw_workstation_section() const {
   if (!ImGui::CollapsingHeader("Workstation")) return;
   field("Archive", model_->archive_dir().string());
-  if (!workstation_->archive_problem.empty()) wrapped(kErrorColour, workstation_->archive_problem);
+  if (!workstation_->archive_problem.empty())
+    wrapped_text(kErrorColour, workstation_->archive_problem);
   for (std::size_t i = 0; i < controller_->camera_count(); ++i) {
     field(i == 0 ? "Recording" : "", controller_->camera_uri(i));
   }
@@ -425,7 +418,7 @@ void CaptureView::draw_workstation_section() const {
     field("Attached", "none: the built-in test cameras stand in");
   } else {
     field("Attached", fmt::format("{} (use with --camera-uri)", workstation_->cameras.size()));
-    for (const std::string& name : workstation_->cameras) wrapped(kMutedColour, name);
+    for (const std::string& name : workstation_->cameras) wrapped_text(kMutedColour, name);
   }
 }
 

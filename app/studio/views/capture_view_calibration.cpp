@@ -17,14 +17,6 @@ namespace {
 constexpr float kTableHeight = 200.0F;
 const ImVec4 kChartOutline{0.35F, 0.95F, 0.45F, 1.0F};
 
-void wrapped(const ImVec4& colour, const std::string& line) {
-  ImGui::PushStyleColor(ImGuiCol_Text, colour);
-  ImGui::PushTextWrapPos(0.0F);
-  ImGui::TextUnformatted(line.c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::PopStyleColor();
-}
-
 ImVec4 state_colour(CalibrationState state) {
   switch (state) {
     case CalibrationState::found: return kOkColour;
@@ -165,9 +157,9 @@ void CalibrationPanel::draw_section(const CaptureStatus& status) {
   ImGui::EndDisabled();
   probe_item("capture.standardised");
   if (!any_accepted) {
-    wrapped(kMutedColour, "Accept a profile to see the preview standardised (or raw).");
+    wrapped_text(kMutedColour, "Accept a profile to see the preview standardised (or raw).");
   }
-  if (!action_error_.empty()) wrapped(kErrorColour, action_error_);
+  if (!action_error_.empty()) wrapped_text(kErrorColour, action_error_);
   ImGui::Spacing();
 }
 
@@ -189,12 +181,12 @@ void CalibrationPanel::draw_camera_row(std::size_t camera, const CameraCalibrati
   if (ImGui::Button("Reject")) (void)reject(camera);
   probe_item(fmt::format("capture.reject{}", camera));
   ImGui::EndDisabled();
-  if (!view.message.empty()) wrapped(state_colour(view.state), view.message);
+  if (!view.message.empty()) wrapped_text(state_colour(view.state), view.message);
   if (view.accepted) {
     const colour::CalibrationProfile& profile = view.accepted->profile;
-    wrapped(kOkColour, fmt::format("In use: {} (dE00 mean {:.2f}, max {:.2f})",
-                                   view.accepted->path.filename().string(), profile.fit.mean,
-                                   profile.fit.max));
+    wrapped_text(kOkColour, fmt::format("In use: {} (dE00 mean {:.2f}, max {:.2f})",
+                                        view.accepted->path.filename().string(), profile.fit.mean,
+                                        profile.fit.max));
   }
   ImGui::PopID();
 }
@@ -206,7 +198,7 @@ void CalibrationPanel::draw_match(const CalibrationSnapshot& snapshot, bool can_
   ImGui::EndDisabled();
   probe_item("capture.match_all");
   const MatchView& match = snapshot.match;
-  if (!match.message.empty()) wrapped(state_colour(match.state), match.message);
+  if (!match.message.empty()) wrapped_text(state_colour(match.state), match.message);
   if (!match.report) return;
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("capture.match", 3, kFlags)) return;

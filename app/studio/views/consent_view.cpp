@@ -203,9 +203,7 @@ void ConsentView::draw_patient_and_purposes() {
     ImGui::Checkbox(std::string(consent::label(choice.purpose)).c_str(), &choice.explained);
     probe_item("consent.purpose." + id);
     ImGui::Indent();
-    ImGui::PushTextWrapPos(0.0F);
-    ImGui::TextColored(kMutedColour, "%s", std::string(plain_words(choice.purpose)).c_str());
-    ImGui::PopTextWrapPos();
+    wrapped_text(kMutedColour, std::string(plain_words(choice.purpose)));
     if (choice.explained) {
       for (consent::Grant grant : kGrants) {
         radio(grant_words(grant), fmt::format("consent.grant.{}.{}", id, consent::to_string(grant)),
