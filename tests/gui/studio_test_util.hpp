@@ -94,4 +94,25 @@ inline fs::path screenshot_path(const std::string& name) {
   return dir / name;
 }
 
+// An archive set up through the CLI (ArchiveCli: the IG officer, photo and the other users) and
+// the studio run against it, signed in as one of them.
+class StudioArchiveTest : public ArchiveCli {
+ protected:
+  void SetUp() override {
+    if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
+    ArchiveCli::SetUp();
+  }
+
+  // Runs `script` as `user` with `passphrase` (from a file), on the test archive; `how.args`
+  // adds options after the archive's.
+  StudioRun studio_as(const std::string& user, const std::string& passphrase,
+                      const std::string& script, StudioInvocation how = {}) {
+    const fs::path pass_file = tmp_.path() / (user + ".studio-pass");
+    write_text(pass_file, passphrase + "\n");
+    how.args = "--archive '" + archive_.string() + "' --user " + user + " --passphrase-file '" +
+               pass_file.string() + "' " + how.args;
+    return run_studio(tmp_.path(), script, how);
+  }
+};
+
 }  // namespace clinvid::test

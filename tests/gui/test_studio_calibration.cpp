@@ -19,24 +19,15 @@ namespace {
 
 const Json kRecordOnly = Json::array({{{"purpose", "clinical_record"}, {"grant", "identifiable"}}});
 
-class StudioCalibration : public ArchiveCli {
+class StudioCalibration : public StudioArchiveTest {
  protected:
-  void SetUp() override {
-    if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
-    ArchiveCli::SetUp();
-  }
-
   StudioRun studio(const std::string& script) {
-    const fs::path pass_file = tmp_.path() / "photo.pass";
-    write_text(pass_file, "photo-pass\n");
     StudioInvocation how;
     how.env = "CLINVID_ARCHIVE_KDF=fast";
     how.args =
-        " --camera-uri 'test://theatre?width=640&height=360&rate=30/1'"
-        " --camera-uri 'test://gait?width=320&height=180&rate=30/1'"
-        " --archive '" +
-        archive_.string() + "' --user photo --passphrase-file '" + pass_file.string() + "'";
-    return run_studio(tmp_.path(), script, how);
+        "--camera-uri 'test://theatre?width=640&height=360&rate=30/1'"
+        " --camera-uri 'test://gait?width=320&height=180&rate=30/1'";
+    return studio_as("photo", "photo-pass", script, how);
   }
 };
 

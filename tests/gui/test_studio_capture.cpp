@@ -24,23 +24,14 @@ const Json kRecordAndTeaching =
                  {{"purpose", "teaching"}, {"grant", "identifiable"}}});
 const Json kRecordOnly = Json::array({{{"purpose", "clinical_record"}, {"grant", "identifiable"}}});
 
-class StudioCapture : public ArchiveCli {
+class StudioCapture : public StudioArchiveTest {
  protected:
-  void SetUp() override {
-    if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
-    ArchiveCli::SetUp();
-  }
-
   // The studio as `photo`, with its two built-in test cameras unless `cameras` are given.
   StudioRun studio(const std::string& script, const std::vector<std::string>& cameras = {}) {
-    const fs::path pass_file = tmp_.path() / "photo.pass";
-    write_text(pass_file, "photo-pass\n");
     StudioInvocation how;
     how.env = "CLINVID_ARCHIVE_KDF=fast";
     for (const std::string& uri : cameras) how.args += " --camera-uri '" + uri + "'";
-    how.args += " --archive '" + archive_.string() + "' --user photo --passphrase-file '" +
-                pass_file.string() + "'";
-    return run_studio(tmp_.path(), script, how);
+    return studio_as("photo", "photo-pass", script, how);
   }
 
   static const Json* step(const StudioRun& run, const std::string& verb, std::size_t nth = 0) {

@@ -79,13 +79,8 @@ double detail(const Rgba& a, Box box) {
   return n == 0 ? 0.0 : sum / static_cast<double>(n);
 }
 
-class StudioEditor : public ArchiveCli {
+class StudioEditor : public StudioArchiveTest {
  protected:
-  void SetUp() override {
-    if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
-    ArchiveCli::SetUp();
-  }
-
   static const Json& at_line(const StudioRun& run, std::size_t line) {
     static const Json kMissing = Json::object();
     for (const Json& s : run.steps) {
@@ -163,11 +158,8 @@ TEST_F(StudioEditor, CutCaptionRedactionAnnotationsAndFaceDrawnOnThePreview) {
   how.env = "CLINVID_ARCHIVE_KDF=fast";
   how.screen = "1280x1024x24";
   how.timeout_s = 120;
-  const fs::path pass_file = tmp_.path() / "edu.pass";
-  write_text(pass_file, "edu-pass\n");
-  how.args = "--camera none --height 960 --archive '" + archive_.string() +
-             "' --user edu --passphrase-file '" + pass_file.string() + "'";
-  const StudioRun run = run_studio(tmp_.path(), script, how);
+  how.args = "--camera none --height 960";
+  const StudioRun run = studio_as("edu", "edu-pass", script, how);
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   ASSERT_EQ(at_line(run, 5)["clip"], "c2") << at_line(run, 5).dump();
 
@@ -286,23 +278,20 @@ TEST_F(StudioEditor, BadInputIsRefusedWithAClearError) {
   const std::string patient = add_patient();
   const std::string consent = add_consent(patient, kRecordAndTeaching);
   import(patient, consent, video("short", 2));
-  const fs::path pass_file = tmp_.path() / "edu.pass";
-  write_text(pass_file, "edu-pass\n");
   StudioInvocation how;
   how.env = "CLINVID_ARCHIVE_KDF=fast";
   how.screen = "1280x1024x24";
   how.timeout_s = 90;
-  how.args = "--camera none --height 960 --archive '" + archive_.string() +
-             "' --user edu --passphrase-file '" + pass_file.string() + "'";
+  how.args = "--camera none --height 960";
   const std::string prefix =
       "sign_in\nview library\nsearch Dupuytren\nselect 0\nadd_to_timeline\nview editor\n";
   // A cut with the playhead on the clip's first frame is refused, the project unchanged.
-  const StudioRun cut = run_studio(tmp_.path(), prefix + "select_clip c2\ncut\n", how);
+  const StudioRun cut = studio_as("edu", "edu-pass", prefix + "select_clip c2\ncut\n", how);
   EXPECT_EQ(cut.exit_code, 1);
   EXPECT_NE(cut.err.find("cut: put the playhead inside the selected clip"), std::string::npos)
       << cut.err;
   // A caption file of the wrong kind is refused by name.
-  const StudioRun file = run_studio(tmp_.path(), prefix + "captions_import notes.txt\n", how);
+  const StudioRun file = studio_as("edu", "edu-pass", prefix + "captions_import notes.txt\n", how);
   EXPECT_EQ(file.exit_code, 1);
   EXPECT_NE(file.err.find("is not a .vtt or .srt file"), std::string::npos) << file.err;
 }

@@ -63,13 +63,8 @@ TEST_F(StudioFirstRun, OffersTheDemoArchiveAndSignsInToIt) {
   EXPECT_GT(distinct_colours(shot, width, height), 20U) << shot << " looks blank";
 }
 
-class StudioSignIn : public ArchiveCli {
- protected:
-  void SetUp() override {
-    if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
-    ArchiveCli::SetUp();
-  }
-};
+// Signs in through the form itself, so it runs the studio without studio_as's passphrase file.
+class StudioSignIn : public StudioArchiveTest {};
 
 TEST_F(StudioSignIn, TheFormShowsAWrongPassphraseThenSignsInWithTheRightOne) {
   StudioInvocation how;

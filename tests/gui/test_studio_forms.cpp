@@ -30,24 +30,16 @@ void expect_non_trivial(const fs::path& png) {
   EXPECT_GT(colours, 20U) << png << " looks blank";
 }
 
-class StudioForms : public ArchiveCli {
+class StudioForms : public StudioArchiveTest {
  protected:
-  void SetUp() override {
-    if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
-    ArchiveCli::SetUp();
-  }
-
   StudioRun studio(const std::string& user, const std::string& passphrase,
                    const std::string& script, const std::string& extra = "") {
-    const fs::path pass_file = tmp_.path() / (user + ".pass");
-    write_text(pass_file, passphrase + "\n");
     StudioInvocation how;
     how.env = "CLINVID_ARCHIVE_KDF=fast";
     how.screen = "1280x1024x24";
     how.timeout_s = 150;
-    how.args = "--camera none --height 960 --archive '" + archive_.string() + "' --user " + user +
-               " --passphrase-file '" + pass_file.string() + "' " + extra;
-    return run_studio(tmp_.path(), script, how);
+    how.args = "--camera none --height 960 " + extra;
+    return studio_as(user, passphrase, script, how);
   }
 
   // The JSON line of the script's `line`-th step (1-based, as in the file).

@@ -17,12 +17,11 @@
 namespace clinvid::test {
 namespace {
 
-class StudioLibrary : public ArchiveCli {
+class StudioLibrary : public StudioArchiveTest {
  protected:
   void SetUp() override {
-    if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
-    ArchiveCli::SetUp();
-    if (HasFatalFailure()) return;
+    StudioArchiveTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     patient_ = add_patient();
     consent_ = add_consent(
         patient_, Json::array({{{"purpose", "clinical_record"}, {"grant", "identifiable"}}}));
@@ -31,13 +30,10 @@ class StudioLibrary : public ArchiveCli {
   }
 
   StudioRun studio(const std::string& user, const std::string& script) {
-    const fs::path pass_file = tmp_.path() / (user + ".studio-pass");
-    write_text(pass_file, user == "ig" ? "ig secret passphrase\n" : user + "-pass\n");
     StudioInvocation how;
     how.timeout_s = 90;
-    how.args = "--camera none --archive '" + archive_.string() + "' --user " + user +
-               " --passphrase-file '" + pass_file.string() + "'";
-    return run_studio(tmp_.path(), script, how);
+    how.args = "--camera none";
+    return studio_as(user, user == "ig" ? "ig secret passphrase" : user + "-pass", script, how);
   }
 
   // A dark 1 s clip: the archive's quality checks advise a retake.

@@ -34,21 +34,13 @@ namespace an = analysis;
 constexpr std::int64_t kFrames = 60;
 constexpr std::int64_t kStepTo = 3;
 
-class StudioReview : public ArchiveCli {
+class StudioReview : public StudioArchiveTest {
  protected:
-  void SetUp() override {
-    if (std::string(CLINVID_XVFB_RUN).empty()) GTEST_SKIP() << "xvfb-run is not installed";
-    ArchiveCli::SetUp();
-  }
-
   StudioRun studio(const std::string& script) {
-    const fs::path pass_file = tmp_.path() / "photo.pass";
-    write_text(pass_file, "photo-pass\n");
     StudioInvocation how;
     how.timeout_s = 120;
-    how.args = "--camera none --archive '" + archive_.string() +
-               "' --user photo --passphrase-file '" + pass_file.string() + "'";
-    return run_studio(tmp_.path(), script, how);
+    how.args = "--camera none";
+    return studio_as("photo", "photo-pass", script, how);
   }
 
   static const Json* last_step(const StudioRun& run, const std::string& verb) {
