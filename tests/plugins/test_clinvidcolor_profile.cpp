@@ -287,6 +287,25 @@ TEST_F(ClinvidColorProfile, GpuBackendCopiesNoFrameInACaptureLikePipeline) {
   gst_element_set_state(pipeline.get(), GST_STATE_NULL);
 }
 
+// A profile set while playing that does not load stops every frame after it (no frame goes on
+// uncorrected) until a good one is set.
+TEST_F(ClinvidColorProfile, AProfileThatFailsToLoadStopsFramesUntilAGoodOneIsSet) {
+  const GstVideoInfo info = video_info("I420", 64, 48, Colorimetry::bt709_limited);
+  HarnessPtr h(gst_harness_new_parse("clinvidcolor backend=cpu"));
+  gst_harness_set_caps(h.get(), caps_of(info).release(), caps_of(info).release());
+  const ElementPtr colour(gst_harness_find_element(h.get(), "clinvidcolor"));
+  ASSERT_TRUE(colour);
+  const fs::path bad = dir_.path() / "broken.json";
+  std::ofstream(bad) << "{ not json";
+  g_object_set(colour.get(), "profile", bad.c_str(), nullptr);
+  EXPECT_EQ(gst_harness_push(h.get(), random_frame(info, 1).release()), GST_FLOW_ERROR);
+  EXPECT_EQ(gst_harness_push(h.get(), random_frame(info, 2).release()), GST_FLOW_ERROR);
+  EXPECT_EQ(gst_harness_buffers_received(h.get()), 0U);
+  g_object_set(colour.get(), "profile", profile_.c_str(), nullptr);
+  EXPECT_EQ(gst_harness_push(h.get(), random_frame(info, 3).release()), GST_FLOW_OK);
+  EXPECT_EQ(gst_harness_buffers_received(h.get()), 1U);
+}
+
 TEST_F(ClinvidColorProfile, LaunchLineWithAProfileRuns) {
   for (const std::string tail : {"", " mode=difference", " backend=cpu correction=lut"}) {
     EXPECT_EQ(run_pipeline("videotestsrc num-buffers=10 ! clinvidcolor profile=" +
